@@ -1,0 +1,219 @@
+"""The ``CultureGraph`` facade: the one object the CLI, the HTTP server, the views and notebooks call.
+
+>>> cg = CultureGraph()
+>>> cg.stats()["events"] >= 1
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from .errors import QueryError
+from .load import LoadResult, load
+from .namespaces import PREFIXES, RDFS, SKOS
+from .settings import Settings
+from .store import OxQuad, from_ox, oxigraph_store, to_ox_quads
+
+
+def default_root() -> Path:
+    """The project root: ``$CULTUREGRAPH_ROOT``, else the working directory if it holds ``data/`` and
+    ``ontology/``, else the checkout this package was installed from."""
+    env = os.environ.get("CULTUREGRAPH_ROOT")
+    if env:
+        return Path(env)
+    cwd = Path.cwd()
+    if (cwd / "data").is_dir() and (cwd / "ontology").is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class QueryResult:
+    """A SPARQL result. ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE)."""
+
+    kind: str
+    variables: list[str]
+    rows: list[tuple[Any, ...]]  # rdflib terms (None = unbound)
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] | None = None
+    truncated: bool = False
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """Rows as ``{variable: python value}`` (IRIs and literals as strings, numbers as numbers)."""
+        out = []
+        for row in self.rows:
+            out.append({v: (t.toPython() if isinstance(t, Literal) else (str(t) if t is not None else None))
+                        for v, t in zip(self.variables, row, strict=True)})
+        return out
+
+    def column(self, name: str) -> list[Any]:
+        """The Python values of one column."""
+        return [d[name] for d in self.dicts()]
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.dicts(), columns=self.variables)
+
+
+class CultureGraph:
+    """Loads, validates, queries and builds the culturegraph dataset of one project root.
+
+    :param root: the project root holding ``data/``, ``ontology/`` and ``queries/`` (default:
+        :func:`default_root`).
+    :param settings: resolved settings; keyword overrides (``max_rows=…``) are applied on top.
+    """
+
+    def __init__(self, root: str | Path | None = None, *, settings: Settings | None = None, **overrides: Any):
+        self.root = Path(root) if root is not None else default_root()
+        self.settings = settings or Settings.load(**overrides)
+        self.data_dir = self.root / "data"
+        self.ontology_path = self.root / "ontology" / "culturegraph.ttl"
+        self.shapes_path = self.root / "ontology" / "shapes.ttl"
+        self.queries_dir = self.root / "queries"
+
+    # ------------------------------------------------------------------ loading
+    @cached_property
+    def loaded(self) -> LoadResult:
+        """The data read from ``data/`` and ``ontology/`` (raises :class:`DataError` on bad data)."""
+        return load(self.root, self.data_dir, self.ontology_path, self.settings.base_iri)
+
+    @cached_property
+    def ox_quads(self) -> list[OxQuad]:
+        """Ontology + data quads as pyoxigraph quads, one named graph per record."""
+        return to_ox_quads(self.loaded.ontology_quads + self.loaded.quads)
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store queries run on (default graph = union of the named graphs)."""
+        return oxigraph_store(self.ox_quads, self.settings.store_path)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The whole graph (data + ontology) as one rdflib ``Graph`` (for pySHACL, networkx, …)."""
+        g = Graph()
+        for s, p, o, _ in self.loaded.ontology_quads + self.loaded.quads:
+            g.add((s, p, o))
+        return g
+
+    def iri(self, record_id: str) -> URIRef:
+        """The IRI of a record id, e.g. ``cg.iri("kofice")``."""
+        return self.loaded.iri(record_id)
+
+    # ------------------------------------------------------------------ checking
+    def validate(self):
+        """Run the SHACL shapes; return a :class:`~culturegraph.validate.ValidationReport`."""
+        from .validate import shacl_validate
+
+        return shacl_validate(self.loaded, self.shapes_path)
+
+    def check(self) -> None:
+        """Raise :class:`ValidationError` unless the data loads and conforms."""
+        from .errors import ValidationError
+
+        report = self.validate()
+        if not report.conforms:
+            raise ValidationError(report)
+
+    # ------------------------------------------------------------------ building
+    def dumps(self) -> dict[str, bytes]:
+        """The build outputs by file name, serialised deterministically."""
+        from .io import serialize
+
+        base = self.settings.base_iri
+        return {
+            "culturegraph.ttl": serialize(self.ox_quads, "turtle", base),
+            "culturegraph.nq": serialize(self.ox_quads, "nquads", base),
+            "culturegraph.trig": serialize(self.ox_quads, "trig", base),
+        }
+
+    def build(self, out: str | Path | None = None, *, validate: bool = True) -> dict[str, Path]:
+        """Load, check and write ``culturegraph.ttl`` plus the provenance-keeping ``.nq`` / ``.trig``.
+
+        Nothing is written unless everything loads (and, with ``validate``, conforms); the files are
+        replaced all together, atomically.
+        """
+        from .io import write_files
+
+        if validate:
+            self.check()
+        out_dir = Path(out) if out is not None else self.root / "dist"
+        files = {out_dir / name: data for name, data in self.dumps().items()}
+        write_files(files)
+        return {p.name: p for p in files}
+
+    # ------------------------------------------------------------------ querying
+    def query(self, sparql: str, *, params: dict[str, Any] | None = None, limit: int | None = None) -> QueryResult:
+        """Run a read-only SPARQL query locally; ``params`` are bound as RDF terms, never pasted in.
+
+        >>> CultureGraph().query("ASK { ?s a cg:Edition }").boolean
+        True
+        """
+        subs = {ox.Variable(k): _param_term(v) for k, v in (params or {}).items()}
+        prefixes = dict(PREFIXES)
+        prefixes["cgr"] = self.settings.base_iri + "id/"
+        try:
+            res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True,
+                                   substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}", line=getattr(exc, "lineno", None),
+                             column=getattr(exc, "offset", None)) from exc
+        cap = limit if limit is not None else self.settings.max_rows
+        if isinstance(res, ox.QueryBoolean):
+            return QueryResult("ask", [], [], boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows: list[tuple[Any, ...]] = []
+            truncated = False
+            for sol in res:
+                if len(rows) >= cap:
+                    truncated = True
+                    break
+                rows.append(tuple(from_ox(sol[i]) for i in range(len(variables))))
+            return QueryResult("select", variables, rows, truncated=truncated)
+        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res]
+        return QueryResult("graph", [], [], triples=triples)
+
+    # ------------------------------------------------------------------ labels and stats
+    def label(self, iri: str | URIRef, lang: str | None = None) -> str:
+        """The label of a resource: requested language, then English, then any (then the IRI's tail)."""
+        from .labels import pick_label
+
+        node = ox.NamedNode(str(iri))
+        cands: list[tuple[str, str | None]] = []
+        for pred in (RDFS.label, SKOS.prefLabel):
+            for q in self.store.quads_for_pattern(node, ox.NamedNode(str(pred)), None):
+                obj = q.object
+                if isinstance(obj, ox.Literal):
+                    cands.append((obj.value, obj.language))
+            if cands:
+                break
+        return pick_label(cands, lang or self.settings.default_lang) or str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per class, triples, languages, sources and conflicts (a plain dict)."""
+        from .stats import compute_stats
+
+        return compute_stats(self)
+
+
+def _param_term(value: Any) -> ox.NamedNode | ox.Literal:
+    """A Python value as an RDF term: rdflib terms as they are, ``int``/``bool`` typed, ``str`` plain."""
+    from .store import to_ox
+
+    if isinstance(value, URIRef | Literal):
+        return to_ox(value)  # type: ignore[return-value]
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    if isinstance(value, bool | int | float):
+        return to_ox(Literal(value))  # type: ignore[return-value]
+    return ox.Literal(str(value))

@@ -1,0 +1,90 @@
+"""Deterministic, atomic output.
+
+Every file culturegraph writes goes through here: serialised from quads sorted by a fixed key (so the
+same data gives the same bytes whatever ``PYTHONHASHSEED`` is), written to a temporary file in the
+target directory, and renamed into place only when every file of the batch is complete — so a failure
+never leaves a half-written dump and never touches the previous ``dist/``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+from .store import OxQuad
+
+FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    # name: (pyoxigraph format, is a dataset format)
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, False),
+    "rdfxml": (ox.RdfFormat.RDF_XML, False),
+    "nquads": (ox.RdfFormat.N_QUADS, True),
+    "trig": (ox.RdfFormat.TRIG, True),
+}
+
+
+# One prefix per record kind, so Turtle reads `edition:forum-2025`, `person:lee-kyogu`.
+DATA_PREFIXES = ("edition", "session", "event", "series", "programme", "agreement", "person", "organisation",
+                 "country", "city", "venue", "theme", "source", "scheme")
+
+
+def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str) -> bytes:
+    """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped)."""
+    rdf_format, is_dataset = FORMATS[fmt]
+    prefixes = dict(PREFIXES)
+    for kind in DATA_PREFIXES:
+        prefixes[kind] = f"{base_iri}id/{kind}/"
+    if is_dataset:
+        data: list = sorted(quads, key=sort_key)
+    else:
+        triples = {q.triple for q in quads}
+        data = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    use_prefixes = prefixes if fmt in ("turtle", "trig", "rdfxml") else None
+    out = ox.serialize(data, format=rdf_format, prefixes=use_prefixes)
+    assert out is not None
+    if fmt in ("turtle", "trig"):
+        out = _sort_prefix_lines(out)
+    return out
+
+
+def _sort_prefix_lines(data: bytes) -> bytes:
+    """Put the @prefix header in a fixed order (the serializer keeps prefixes in a hash map)."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
+
+
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write every file to a temporary sibling first; rename them into place only when all are written."""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            temps.append((Path(tmp), target))
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            if tmp.exists():
+                tmp.unlink()
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Atomically write one file."""
+    write_files({target: data})

@@ -1,0 +1,188 @@
+"""Namespaces and prefix bindings.
+
+``CG`` is a closed namespace: a misspelt term (``CG.Editon``) fails at import time instead of
+writing a triple nobody can query. Its term list is generated from ``ontology/culturegraph.ttl`` by
+``scripts/gen_namespace.py``; ``tests/test_ontology.py`` fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/culturegraph/ontology"
+DEFAULT_BASE_IRI = "https://w3id.org/culturegraph/"
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+WD = Namespace("http://www.wikidata.org/entity/")
+SCHEMA = SDO  # https://schema.org/
+
+
+class CG(DefinedNamespace):
+    """The culturegraph ontology namespace (closed)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    Agency: URIRef
+    Agreement: URIRef
+    AgreementKind: URIRef
+    AgreementKindScheme: URIRef
+    Association: URIRef
+    Attendee: URIRef
+    City: URIRef
+    Claim: URIRef
+    Closing: URIRef
+    CoOrganiser: URIRef
+    Company: URIRef
+    Concert: URIRef
+    ConfidenceLevel: URIRef
+    ConfidenceScheme: URIRef
+    Conflict: URIRef
+    CongratulatoryRemarks: URIRef
+    Country: URIRef
+    CulturalCentre: URIRef
+    CultureWeek: URIRef
+    Curator: URIRef
+    Declaration: URIRef
+    Discussant: URIRef
+    Edition: URIRef
+    EventKind: URIRef
+    EventKindScheme: URIRef
+    ExhibitingArtist: URIRef
+    Exhibition: URIRef
+    ForumEvent: URIRef
+    ForumSeries: URIRef
+    Foundation: URIRef
+    GeneralAgreement: URIRef
+    High: URIRef
+    Host: URIRef
+    IntergovernmentalBody: URIRef
+    Keynote: URIRef
+    KeynoteSpeaker: URIRef
+    Low: URIRef
+    MC: URIRef
+    MOU: URIRef
+    MediaOrganisation: URIRef
+    Medium: URIRef
+    Meeting: URIRef
+    Ministry: URIRef
+    Moderator: URIRef
+    MuseumOrGallery: URIRef
+    NamedOfficial: URIRef
+    OfficialRemarks: URIRef
+    Opening: URIRef
+    OpeningRemarks: URIRef
+    Organisation: URIRef
+    OrganisationKind: URIRef
+    OrganisationKindScheme: URIRef
+    Organiser: URIRef
+    OtherEvent: URIRef
+    OtherOrganisation: URIRef
+    Panel: URIRef
+    Panellist: URIRef
+    Participation: URIRef
+    Partner: URIRef
+    Performance: URIRef
+    PerformanceSession: URIRef
+    Performer: URIRef
+    PerformingGroup: URIRef
+    Person: URIRef
+    PlenarySession: URIRef
+    PrecursorEvent: URIRef
+    Presenter: URIRef
+    Programme: URIRef
+    ProjectBody: URIRef
+    Reading: URIRef
+    RelatedEvent: URIRef
+    Remarks: URIRef
+    Role: URIRef
+    RoleScheme: URIRef
+    Screening: URIRef
+    Session: URIRef
+    SessionKind: URIRef
+    SessionKindScheme: URIRef
+    Signatory: URIRef
+    Source: URIRef
+    Speaker: URIRef
+    Sponsor: URIRef
+    Summit: URIRef
+    Supporter: URIRef
+    Theme: URIRef
+    University: URIRef
+    Venue: URIRef
+    Workshop: URIRef
+    WorkshopEvent: URIRef
+    about: URIRef
+    affiliationAtTime: URIRef
+    agreementKind: URIRef
+    aseanMember: URIRef
+    asserted: URIRef
+    basedIn: URIRef
+    claimLanguage: URIRef
+    confidence: URIRef
+    country: URIRef
+    dateNote: URIRef
+    eventKind: URIRef
+    gloss: URIRef
+    hasParticipation: URIRef
+    hostCity: URIRef
+    hostCountry: URIRef
+    inEvent: URIRef
+    isoAlpha2: URIRef
+    isoAlpha3: URIRef
+    order: URIRef
+    ordinal: URIRef
+    organisationKind: URIRef
+    partOfEdition: URIRef
+    partOfProgramme: URIRef
+    partOfSeries: URIRef
+    participant: URIRef
+    participatingCountry: URIRef
+    participatingCountryCount: URIRef
+    party: URIRef
+    positionAtTime: URIRef
+    publisherName: URIRef
+    reading: URIRef
+    relatedEdition: URIRef
+    role: URIRef
+    runBy: URIRef
+    sessionKind: URIRef
+    signedAt: URIRef
+    talkTitle: URIRef
+    theme: URIRef
+    themeTitle: URIRef
+    topic: URIRef
+    venue: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "cg": ONTOLOGY_IRI + "#",
+    "dcterms": str(DCTERMS),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "wd": str(WD),
+    "xsd": str(XSD),
+}
+
+
+def bind_prefixes(graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Bind the project's prefixes (and ``cgr:`` for the data IRIs) on an rdflib graph or dataset."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    graph.bind("cgr", base_iri + "id/", override=True, replace=True)
+
+
+def sparql_prologue(base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """PREFIX lines for every project prefix, to put in front of user queries that lack them."""
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
+    lines.append(f"PREFIX cgr: <{base_iri}id/>")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["CG", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "WD", "XSD", "URIRef"]

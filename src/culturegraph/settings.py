@@ -1,0 +1,88 @@
+"""One declared table of settings: name, default, help.
+
+Settings come from (lowest to highest priority) the defaults below, environment variables
+``CULTUREGRAPH_<NAME>`` (upper case) and explicit keyword arguments / CLI options. Network access is
+off unless a setting turns it on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .namespaces import DEFAULT_BASE_IRI
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", DEFAULT_BASE_IRI, "Base IRI of every dataset resource (IRIs are {base}id/{kind}/{id})."),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 504)."),
+    Setting("max_rows", 10_000, "Most result rows returned for one query; the client is told when cut."),
+    Setting("max_body_bytes", 1_000_000, "Largest request body the endpoint accepts (HTTP 413 above)."),
+    Setting("query_workers", 2, "Worker processes that run endpoint queries (killed and replaced on timeout)."),
+    Setting("allow_service", (), "SPARQL SERVICE endpoints a query may call; empty = SERVICE refused."),
+    Setting("default_lang", "en", "Label language when none is asked for (fallback: requested, en, any)."),
+    Setting("store", "oxigraph", "Query engine: 'oxigraph' (pyoxigraph, default) or 'memory' (rdflib)."),
+    Setting("store_path", None, "Directory of a persistent on-disk Oxigraph store (default: in memory)."),
+    Setting("view_node_limit", 1_500, "Largest network view drawn before it is aggregated."),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Build with :func:`Settings.load`."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    query_timeout: float = 10.0
+    max_rows: int = 10_000
+    max_body_bytes: int = 1_000_000
+    query_workers: int = 2
+    allow_service: tuple[str, ...] = field(default_factory=tuple)
+    default_lang: str = "en"
+    store: str = "oxigraph"
+    store_path: str | None = None
+    view_node_limit: int = 1_500
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Defaults, then ``CULTUREGRAPH_*`` environment variables, then ``overrides`` (None = unset).
+
+        >>> Settings.load(max_rows=5).max_rows
+        5
+        """
+        values: dict[str, Any] = dict(_DEFAULTS)
+        for f in fields(cls):
+            env = os.environ.get("CULTUREGRAPH_" + f.name.upper())
+            if env is not None:
+                values[f.name] = _coerce(f.name, env)
+        for k, v in overrides.items():
+            if k not in values:
+                raise ValueError(f"unknown setting {k!r}")
+            if v is not None:
+                values[k] = v
+        if not str(values["base_iri"]).endswith(("/", "#")):
+            values["base_iri"] = str(values["base_iri"]) + "/"
+        values["allow_service"] = tuple(values["allow_service"])
+        return cls(**values)
+
+
+def _coerce(name: str, raw: str) -> Any:
+    default = _DEFAULTS[name]
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(x for x in raw.replace(",", " ").split() if x)
+    return raw
