@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .errors import QueryError
 from .load import LoadResult, load
-from .namespaces import PREFIXES, RDFS, SKOS
+from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
 from .store import OxQuad, from_ox, oxigraph_store, to_ox_quads
 
@@ -159,8 +159,7 @@ class CultureGraph:
         True
         """
         subs = {ox.Variable(k): _param_term(v) for k, v in (params or {}).items()}
-        prefixes = dict(PREFIXES)
-        prefixes["cgr"] = self.settings.base_iri + "id/"
+        prefixes = all_prefixes(self.settings.base_iri)
         try:
             res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True,
                                    substitutions=subs or None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .namespaces import all_prefixes
 from .store import OxQuad
 
 FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
@@ -28,11 +28,6 @@ FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
 }
 
 
-# One prefix per record kind, so Turtle reads `edition:forum-2025`, `person:lee-kyogu`.
-DATA_PREFIXES = ("edition", "session", "event", "series", "programme", "agreement", "person", "organisation",
-                 "country", "city", "venue", "theme", "source", "scheme")
-
-
 def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
@@ -40,9 +35,8 @@ def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
 def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str) -> bytes:
     """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped)."""
     rdf_format, is_dataset = FORMATS[fmt]
-    prefixes = dict(PREFIXES)
-    for kind in DATA_PREFIXES:
-        prefixes[kind] = f"{base_iri}id/{kind}/"
+    prefixes = all_prefixes(base_iri)
+    del prefixes["cgr"]  # its local names would need escaped slashes; the kind prefixes read better
     if is_dataset:
         data: list = sorted(quads, key=sort_key)
     else:

@@ -171,18 +171,29 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# One prefix per record kind, so Turtle and SPARQL read `edition:forum-2025`, `person:lee-kyogu`.
+DATA_PREFIXES = ("edition", "session", "event", "series", "programme", "agreement", "person", "organisation",
+                 "country", "city", "venue", "theme", "source", "scheme")
+
+
+def all_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """Vocabulary prefixes plus one per record kind (``edition:`` …) and ``cgr:`` for ``{base}id/``."""
+    out = dict(PREFIXES)
+    for kind in DATA_PREFIXES:
+        out[kind] = f"{base_iri}id/{kind}/"
+    out["cgr"] = base_iri + "id/"
+    return out
+
+
 def bind_prefixes(graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    """Bind the project's prefixes (and ``cgr:`` for the data IRIs) on an rdflib graph or dataset."""
-    for prefix, ns in PREFIXES.items():
+    """Bind every project prefix on an rdflib graph or dataset."""
+    for prefix, ns in all_prefixes(base_iri).items():
         graph.bind(prefix, ns, override=True, replace=True)
-    graph.bind("cgr", base_iri + "id/", override=True, replace=True)
 
 
 def sparql_prologue(base_iri: str = DEFAULT_BASE_IRI) -> str:
-    """PREFIX lines for every project prefix, to put in front of user queries that lack them."""
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()]
-    lines.append(f"PREFIX cgr: <{base_iri}id/>")
-    return "\n".join(lines) + "\n"
+    """PREFIX lines for every project prefix, to put in front of a query sent to another endpoint."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in all_prefixes(base_iri).items())
 
 
 __all__ = ["CG", "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "WD", "XSD", "URIRef"]

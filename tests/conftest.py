@@ -1,0 +1,67 @@
+"""Shared fixtures: the real project, a copy of the small fixture project, and CLI runners."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root (real ontology, data and queries)."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def cg():
+    """The facade over the real dataset, loaded once per session."""
+    from culturegraph.api import CultureGraph
+
+    return CultureGraph(ROOT)
+
+
+def copy_project(dest: Path, data: Path | None = None) -> Path:
+    """A project at ``dest`` with the real ontology/queries and ``data`` (default: the mini fixture)."""
+    shutil.copytree(ROOT / "ontology", dest / "ontology")
+    if (ROOT / "queries").is_dir():
+        shutil.copytree(ROOT / "queries", dest / "queries")
+    shutil.copytree(data or FIXTURES / "mini" / "data", dest / "data")
+    return dest
+
+
+@pytest.fixture()
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture project."""
+    return copy_project(tmp_path / "mini")
+
+
+@pytest.fixture()
+def real_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real project (ontology, data, queries)."""
+    return copy_project(tmp_path / "real", ROOT / "data")
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the installed ``culturegraph`` console script as a user would."""
+    exe = Path(sys.executable).with_name("culturegraph")
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([str(exe), *args], cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Directory for screenshots and other files a person should look at after a run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
