@@ -152,13 +152,14 @@ class CultureGraph:
         return {p.name: p for p in files}
 
     # ------------------------------------------------------------------ querying
-    def query(self, sparql: str, *, params: dict[str, Any] | None = None, limit: int | None = None) -> QueryResult:
+    def query(self, sparql: str, *, params: dict[str, Any] | None = None,
+              limit: int | None = None) -> QueryResult:
         """Run a read-only SPARQL query locally; ``params`` are bound as RDF terms, never pasted in.
 
         >>> CultureGraph().query("ASK { ?s a cg:Edition }").boolean
         True
         """
-        subs = {ox.Variable(k): _param_term(v) for k, v in (params or {}).items()}
+        subs: dict[ox.Variable, Any] = {ox.Variable(k): _param_term(v) for k, v in (params or {}).items()}
         prefixes = all_prefixes(self.settings.base_iri)
         try:
             res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True,
@@ -196,7 +197,8 @@ class CultureGraph:
                     cands.append((obj.value, obj.language))
             if cands:
                 break
-        return pick_label(cands, lang or self.settings.default_lang) or str(iri).rstrip("/").rsplit("/", 1)[-1]
+        chosen = pick_label(cands, lang or self.settings.default_lang)
+        return chosen or str(iri).rstrip("/").rsplit("/", 1)[-1]
 
     def stats(self) -> dict[str, Any]:
         """Counts per class, triples, languages, sources and conflicts (a plain dict)."""

@@ -90,9 +90,8 @@ def build_cmd(root: str | None, out: str | None, no_validate: bool) -> None:
     byte-identically for the same input; on any error dist/ is left untouched."""
     cg = make_graph(root)
     written = cg.build(out, validate=not no_validate)
-    for name, path in written.items():
+    for path in written.values():
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    del name
 
 
 @cli.command("validate", short_help="Check the data: SHACL shapes plus referential checks.")

@@ -65,18 +65,19 @@ def write_files(files: dict[Path, bytes]) -> None:
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
+            tmp = Path(tmp_name)
+            temps.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            temps.append((Path(tmp), target))
         for tmp, target in temps:
             os.replace(tmp, target)
     finally:
-        for tmp, _ in temps:
-            if tmp.exists():
-                tmp.unlink()
+        for leftover, _ in temps:
+            if leftover.exists():
+                leftover.unlink()
 
 
 def write_file(target: Path, data: bytes) -> None:

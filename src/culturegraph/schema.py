@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from .namespaces import CG, DCTERMS, ORG, RDFS, SCHEMA, SKOS
+from .yamlio import LineDict
 
 # Value types a field can have.
 TEXT = "text"  # {lang: str | [str] | annotated}
@@ -120,7 +121,8 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "city", "cities", "city", (CG.City,),
-            fields=(NAME, ALT, Field("country", REF, SCHEMA.containedInPlace, required=True, targets=("country",))),
+            fields=(NAME, ALT,
+                    Field("country", REF, SCHEMA.containedInPlace, required=True, targets=("country",))),
         ),
         Kind(
             "venue", "venues", "venue", (CG.Venue,),
@@ -173,7 +175,8 @@ KINDS: dict[str, Kind] = {
                 Field("host_country", REF, CG.hostCountry, targets=("country",)),
                 Field("venue", REF, CG.venue, many=True, targets=("venue",)),
                 Field("country_count", NONNEG, CG.participatingCountryCount),
-                Field("participating_countries", REF, CG.participatingCountry, many=True, targets=("country",)),
+                Field("participating_countries", REF, CG.participatingCountry, many=True,
+                      targets=("country",)),
                 WEBSITE, PROGRAMME, PARTS,
             ),
         ),
@@ -256,7 +259,7 @@ class Record:
 
     kind: Kind
     id: str
-    data: dict
+    data: LineDict
     file: str
     line: int
     edition: str | None = None  # the edition of the file it came from

@@ -22,7 +22,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("base_iri", DEFAULT_BASE_IRI, "Base IRI of every dataset resource (IRIs are {base}id/{kind}/{id})."),
+    Setting("base_iri", DEFAULT_BASE_IRI,
+            "Base IRI of every dataset resource (IRIs are {base}id/{kind}/{id})."),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 504)."),
     Setting("max_rows", 10_000, "Most result rows returned for one query; the client is told when cut."),
     Setting("max_body_bytes", 1_000_000, "Largest request body the endpoint accepts (HTTP 413 above)."),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rdflib import URIRef
+
 if TYPE_CHECKING:
     from .api import CultureGraph
 
@@ -47,8 +49,9 @@ def compute_stats(cg: CultureGraph) -> dict[str, Any]:
     out["named graphs"] = len({q[3] for q in cg.loaded.quads})
     langs = cg.query(
         "SELECT ?lang (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } "
-        "FILTER(?g != <%sgraph/ontology>) BIND(LANG(?l) AS ?lang) FILTER(?lang != '') } "
-        "GROUP BY ?lang ORDER BY DESC(?n) ?lang" % cg.settings.base_iri
+        "FILTER(?g != ?ontology) BIND(LANG(?l) AS ?lang) FILTER(?lang != '') } "
+        "GROUP BY ?lang ORDER BY DESC(?n) ?lang",
+        params={"ontology": URIRef(cg.settings.base_iri + "graph/ontology")},
     )
     out["label languages"] = {str(r[0]): int(r[1]) for r in langs.rows}
     return out

@@ -58,10 +58,10 @@ def _construct_mapping(loader, node, deep=False):
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
-            raise _Located(line, f"mapping key {key!r} must be a plain word")
+            raise _LocatedError(line, f"mapping key {key!r} must be a plain word")
         key = str(key)
         if key in result:
-            raise _Located(line, f"duplicate key {key!r} (first at line {result.key_lines[key]})")
+            raise _LocatedError(line, f"duplicate key {key!r} (first at line {result.key_lines[key]})")
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -78,7 +78,7 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
-class _Located(Exception):
+class _LocatedError(Exception):
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
@@ -93,8 +93,8 @@ def read_yaml(path: Path, display: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise DataError([Problem(name, None, f"not UTF-8 text ({exc.reason})")]) from exc
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
-    except _Located as exc:
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader subclass
+    except _LocatedError as exc:
         raise DataError([Problem(name, exc.line, exc.message)]) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
