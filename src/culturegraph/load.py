@@ -42,6 +42,8 @@ class LoadResult:
 
 def load_ontology(path: Path, base_iri: str) -> tuple[Graph, list[Quad]]:
     """Parse the ontology; raise :class:`DataError` with line on a Turtle syntax error."""
+    if not path.is_file():
+        raise DataError([Problem(str(path), None, "ontology file not found (is this a culturegraph project root?)")])
     g = Graph()
     try:
         g.parse(path, format="turtle")
@@ -191,7 +193,8 @@ class _Loader(Emitter):
         if kind.name in ("event", "agreement") and "edition" not in data and rec.edition:
             self.ref(s, CG.relatedEdition, rec.edition, ("edition",), f, rec.line, g)
         if kind.cites:
-            self.emit_sources(s, data, f, rec.line, g, required=True, what=f"{kind.name} {rec.id!r}")
+            # a conflict may leave its sources to its readings (their union is cited)
+            self.emit_sources(s, data, f, rec.line, g, required=kind.name != "conflict", what=f"{kind.name} {rec.id!r}")
             self.emit_confidence(s, data, f, g)
             if "note" in data:
                 self.emit_value(s, rec, sc.Field("note", sc.TEXT, SKOS.note), data["note"], g)
