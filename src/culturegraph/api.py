@@ -206,6 +206,29 @@ class CultureGraph:
 
         return compute_stats(self)
 
+    # ------------------------------------------------------------------ named queries (queries.py)
+    def named_queries(self) -> list[Any]:
+        """The named queries of ``queries/*.rq`` as :class:`~culturegraph.queries.NamedQuery` (title,
+        description, view, params, cq, sparql), sorted by name.
+
+        :raises QueryError: a malformed query header (file and line).
+        """
+        from .queries import load_queries
+
+        return list(load_queries(self.queries_dir, root=self.root).values())
+
+    def run_named(self, name: Any, params: dict[str, Any] | None = None, lang: str | None = None, *,
+                  limit: int | None = None) -> QueryResult:
+        """Run a named query (by name, or a parsed ``NamedQuery``); ``params`` are bound as typed RDF
+        terms, ``lang`` fills a ``lang`` parameter (labels: requested language, then en, then any).
+
+        :raises NotFound: no query of that name. :raises QueryError: unknown or ill-typed parameter.
+        """
+        from .queries import find, load_queries, run_local
+
+        query = name if not isinstance(name, str) else find(load_queries(self.queries_dir), name)
+        return run_local(self, query, params, lang=lang, limit=limit)
+
 
 def _param_term(value: Any) -> ox.NamedNode | ox.Literal:
     """A Python value as an RDF term: rdflib terms as they are, ``int``/``bool`` typed, ``str`` plain."""
