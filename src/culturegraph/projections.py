@@ -1,0 +1,330 @@
+"""One networkx graph per view preset, built from the :class:`~culturegraph.netindex.Index`.
+
+Participations are collapsed into edges (person/organisation → event, labelled by role; person →
+organisation, "affiliation at the time"), each keeping the statement it comes from and its sources, so
+``culturegraph path`` can explain a connection and every tooltip can cite it. Nodes and edges are added in
+sorted order, so writers that follow insertion order (GraphML, GEXF, JSON) give the same bytes every run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from .netindex import CGNS, EVENT_CLASSES, FORUM_CLASSES, Index
+
+if TYPE_CHECKING:
+    from .network import ViewOptions
+
+AFFILIATION = CGNS + "affiliationAtTime"
+THEME = CGNS + "theme"
+PARTY = CGNS + "party"
+BROADER = "http://www.w3.org/2004/02/skos/core#broader"
+HOST_COUNTRY = CGNS + "hostCountry"
+PARTICIPATING = CGNS + "participatingCountry"
+PART_OF_EDITION = CGNS + "partOfEdition"
+NATIONALITY = "https://schema.org/nationality"
+ORG_COUNTRY = CGNS + "country"
+DATED_EVENTS = EVENT_CLASSES - {"ForumSeries", "Programme"}
+
+Statement = tuple[str, str, str, tuple[str, ...]]  # subject, relation label, object, source IRIs
+
+
+class Builder:
+    """Collects nodes and merged undirected edges, then emits a graph in sorted order."""
+
+    def __init__(self, idx: Index, lang: str):
+        self.idx = idx
+        self.lang = lang
+        self.nodes: dict[str, set[int]] = {}
+        self.edges: dict[tuple[str, str], dict] = {}
+
+    def node(self, iri: str, years: Iterable[int | None] = ()) -> None:
+        ys = self.nodes.setdefault(iri, set())
+        own = self.idx.year(iri) if self.idx.types.get(iri) in DATED_EVENTS else None
+        ys.update(y for y in (own, *years) if y is not None)
+
+    def edge(self, s: str, o: str, relation: str, sources: tuple[str, ...] = (), *,
+             years: Iterable[int | None] = (), weight: int | None = None, statement: bool = True) -> dict:
+        """Add (or merge into) the edge s–o; ``relation`` is an IRI (labelled here) or a ready label."""
+        rel = self.idx.label(relation, self.lang) if relation.startswith(("http://", "https://")) else relation
+        ys = {y for y in years if y is not None}
+        for end in (s, o):
+            if self.idx.types.get(end) in DATED_EVENTS and (y := self.idx.year(end)) is not None:
+                ys.add(y)
+        self.node(s, ys)
+        self.node(o, ys)
+        key = (s, o) if s < o else (o, s)
+        e = self.edges.setdefault(key, {"relations": set(), "years": set(), "statements": set(), "weight": 0,
+                                        "source_iris": set()})
+        e["relations"].add(rel)
+        e["years"].update(ys)
+        e["source_iris"].update(sources)
+        if statement:
+            e["statements"].add((s, rel, o, tuple(sorted(sources))))
+        e["weight"] = weight if weight is not None else len(e["statements"])
+        return e
+
+    def graph(self) -> nx.Graph:
+        idx = self.idx
+        g = nx.Graph()
+        for iri in sorted(self.nodes):
+            start, end = idx.dates.get(iri, (None, None))
+            g.add_node(iri, label=idx.label(iri, self.lang), type=idx.types.get(iri, "Group"),
+                       years=sorted(self.nodes[iri]), start=start, end=end, iri=iri, id=idx.record_id(iri),
+                       sources=self.source_list(idx.sources.get(iri, ())), country=self.country(iri) or "")
+        for (u, v), e in sorted(self.edges.items()):
+            rels = sorted(e["relations"])
+            g.add_edge(u, v, relations=rels, label=", ".join(rels), years=sorted(e["years"]),
+                       weight=e["weight"] or 1, statements=sorted(e["statements"]),
+                       sources=self.source_list(e["source_iris"]),
+                       **{k: val for k, val in e.items() if k in ("events", "sessions")})
+        return g
+
+    def source_list(self, iris: Iterable[str]) -> list[tuple[str, str]]:
+        info = self.idx.source_info
+        return sorted({(info.get(s, ("", "", ""))[0] or s, info.get(s, ("", s, ""))[1] or s) for s in iris})
+
+    def country(self, iri: str) -> str | None:
+        """The country a node belongs to, for grouping: its own, its host country, nationality or city's."""
+        idx = self.idx
+        t = idx.types.get(iri)
+        if t == "Country":
+            return iri
+        for _s, p, o in links_from(idx, iri):
+            if p in (ORG_COUNTRY, NATIONALITY, HOST_COUNTRY) and idx.types.get(o) == "Country":
+                return o
+        for _s, _p, o in links_from(idx, iri):
+            if idx.types.get(o) == "City" and t in ("Organisation", "City", "Venue", "Edition", "PrecursorEvent"):
+                return self.country(o)
+        return None
+
+
+def links_from(idx: Index, s: str) -> list[tuple[str, str, str]]:
+    """The links whose subject is ``s`` (``idx.links`` is sorted, so this is a bisection)."""
+    import bisect
+
+    i = bisect.bisect_left(idx.links, (s, "", ""))
+    out = []
+    while i < len(idx.links) and idx.links[i][0] == s:
+        out.append(idx.links[i])
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------- scope (event filters)
+def scope(idx: Index, o: ViewOptions) -> set[str] | None:
+    """Events a view may use under --from/--to/--theme/--country (None = no event filter).
+
+    Years: events whose year (or their edition's) is in range. Theme: events tagged with the theme or a
+    narrower one, plus their editions. Country: editions the country hosted or took part in, plus their
+    sessions, side events and agreements.
+    """
+    if o.year_from is None and o.year_to is None and not o.theme and not o.country:
+        return None
+    events = {e for e, t in idx.types.items() if t in DATED_EVENTS}
+    if o.year_from is not None or o.year_to is not None:
+        lo, hi = o.year_from or -9999, o.year_to or 9999
+        events = {e for e in events if (y := idx.year(e)) is not None and lo <= y <= hi}
+    if o.theme:
+        themes = narrower_closure(idx, o.theme)
+        tagged = {s for s, p, t in idx.links if p == THEME and t in themes}
+        tagged |= {f for e in tagged if (f := idx.forum_event(e))}
+        events &= tagged
+    if o.country:
+        hosts = {s for s, p, c in idx.links if p in (HOST_COUNTRY, PARTICIPATING) and c == o.country}
+        events = {e for e in events if idx.forum_event(e) in hosts}
+    return events
+
+
+def narrower_closure(idx: Index, theme: str) -> set[str]:
+    out, todo = {theme}, [theme]
+    while todo:
+        t = todo.pop()
+        for s, p, b in idx.links:
+            if p == BROADER and b == t and s not in out:
+                out.add(s)
+                todo.append(s)
+    return out
+
+
+def _ok(events: set[str] | None, e: str) -> bool:
+    return events is None or e in events
+
+
+# ---------------------------------------------------------------------------- presets
+def entity_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Every entity and every statement between two entities; participations become role edges."""
+    events = scope(idx, o)
+    b = Builder(idx, o.lang)
+
+    def allowed(n: str) -> bool:
+        return idx.types.get(n) not in DATED_EVENTS or _ok(events, n)
+
+    if events is None:
+        for n in idx.types:
+            b.node(n)
+    else:
+        for n in events:
+            b.node(n)
+    for s, p, t in idx.links:
+        if allowed(s) and allowed(t):
+            if events is not None and not (s in events or t in events) and not _both_kept(idx, s, t, events):
+                continue
+            b.edge(s, t, p, idx.statement_sources(s, p, t))
+    for part in idx.participations:
+        if not allowed(part.event):
+            continue
+        y = idx.year(part.event)
+        b.edge(part.agent, part.event, part.role or CGNS + "participant", part.sources, years=[y])
+        if part.affiliation:
+            b.edge(part.agent, part.affiliation, AFFILIATION, part.sources, years=[y])
+    return b.graph()
+
+
+def _both_kept(idx: Index, s: str, t: str, events: set[str]) -> bool:
+    """Under an event filter, a link between two non-events stays (e.g. city → country)."""
+    return idx.types.get(s) not in DATED_EVENTS and idx.types.get(t) not in DATED_EVENTS
+
+
+def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Organisations linked when they take part in the same edition; weight = number of shared editions.
+
+    An organisation takes part in an event when it is a participant, the affiliation of a participant, or
+    a party to an agreement; sessions, side events and agreements count for their edition.
+    """
+    events = scope(idx, o)
+    took: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # org -> edition -> events
+    why: dict[tuple[str, str], set[str]] = defaultdict(set)  # (org, edition) -> source IRIs
+
+    def took_part(org: str, event: str, sources: tuple[str, ...]) -> None:
+        if idx.types.get(org) != "Organisation" or not _ok(events, event):
+            return
+        forum = idx.forum_event(event)
+        if forum is None or not _ok(events, forum):
+            return
+        took[org][forum].add(event)
+        why[(org, forum)].update(sources)
+
+    for part in idx.participations:
+        took_part(part.agent, part.event, part.sources)
+        if part.affiliation:
+            took_part(part.affiliation, part.event, part.sources)
+    for s, p, org in idx.links:
+        if p == PARTY:
+            took_part(org, s, idx.statement_sources(s, p, org))
+    b = Builder(idx, o.lang)
+    for org in sorted(took):
+        b.node(org, (idx.year(f) for f in took[org]))
+    by_edition: dict[str, list[str]] = defaultdict(list)
+    for org in sorted(took):
+        for forum in took[org]:
+            by_edition[forum].append(org)
+    rel = {"ko": "같은 회차 참여", "id": "ikut dalam edisi yang sama"}.get(o.lang, "took part in the same edition")
+    for forum in sorted(by_edition, key=lambda f: (idx.year(f) or 0, f)):
+        for a, c in combinations(sorted(by_edition[forum]), 2):
+            srcs = tuple(sorted(why[(a, forum)] | why[(c, forum)]))
+            e = b.edge(a, c, rel, srcs, years=[idx.year(forum)], statement=False)
+            e.setdefault("editions", set()).add(forum)
+            e["weight"] = len(e["editions"])
+            e.setdefault("events", [])
+            e["events"].append(f"{idx.year(forum) or ''} {idx.label(forum, o.lang)}".strip())
+            shared = sorted((took[a][forum] & took[c][forum]) - {forum})
+            e.setdefault("sessions", []).extend(idx.label(x, o.lang) for x in shared)
+            e["statements"].add((a, rel, c, srcs))
+    for e in b.edges.values():
+        e.pop("editions", None)
+    return b.graph()
+
+
+def theme_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Themes ↔ the events tagged with them (sessions linked to their edition), broader themes, and
+    co-occurrence (two themes on the same event; weight = number of such events)."""
+    events = scope(idx, o)
+    b = Builder(idx, o.lang)
+    tagged: dict[str, set[str]] = defaultdict(set)
+    for s, p, t in idx.links:
+        if p == THEME and idx.types.get(s) in DATED_EVENTS and _ok(events, s):
+            tagged[s].add(t)
+            b.edge(s, t, p, idx.statement_sources(s, p, t))
+    for s in sorted(tagged):
+        parent = idx.forum_event(s)
+        if parent and parent != s and _ok(events, parent):
+            b.edge(s, parent, PART_OF_EDITION if idx.types.get(s) == "Session" else CGNS + "relatedEdition",
+                   idx.sources.get(s, ()))
+    themes = {t for ts in tagged.values() for t in ts}
+    if events is None:
+        themes |= set(idx.of_type("Theme"))
+    for s, p, t in idx.links:
+        if p == BROADER and s in themes and t in themes:
+            b.edge(s, t, p, idx.statement_sources(s, p, t), statement=True)
+    co = {"ko": "함께 다뤄짐", "id": "muncul bersama"}.get(o.lang, "co-occurs")
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for ev, ts in tagged.items():
+        for a, c in combinations(sorted(ts), 2):
+            pairs[(a, c)].add(ev)
+    for (a, c), evs in sorted(pairs.items()):
+        e = b.edge(a, c, co, tuple(sorted({s for ev in evs for s in idx.sources.get(ev, ())})),
+                   years=[idx.year(ev) for ev in evs], statement=False)
+        e["weight"] = len(evs) + len(e["statements"])
+        e.setdefault("events", []).extend(sorted(idx.label(ev, o.lang) for ev in evs))
+    for t in themes:
+        b.node(t)
+    return b.graph()
+
+
+def country_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Editions (and the precursor) ↔ their host and participating countries."""
+    events = scope(idx, o)
+    b = Builder(idx, o.lang)
+    for s, p, c in idx.links:
+        if p in (HOST_COUNTRY, PARTICIPATING) and idx.types.get(s) in FORUM_CLASSES and _ok(events, s):
+            b.edge(s, c, p, idx.statement_sources(s, p, c))
+    for e in idx.of_type(*FORUM_CLASSES):
+        if _ok(events, e):
+            b.node(e)
+    return b.graph()
+
+
+def people_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """People ↔ the editions they took part in (roles in sessions and side events count for the edition)
+    ↔ the organisations they represented at the time."""
+    events = scope(idx, o)
+    b = Builder(idx, o.lang)
+    for part in idx.participations:
+        if idx.types.get(part.agent) != "Person" or not _ok(events, part.event):
+            continue
+        y = idx.year(part.event)
+        forum = idx.forum_event(part.event)
+        role = idx.label(part.role, o.lang) if part.role else idx.label(CGNS + "participant", o.lang)
+        if forum and _ok(events, forum):
+            e = b.edge(part.agent, forum, role, part.sources, years=[y], statement=False)
+            e["statements"].add((part.agent, role, part.event, tuple(sorted(part.sources))))
+            e["weight"] = len(e["statements"])
+        else:
+            b.node(part.agent, [y])
+        if part.affiliation:
+            b.edge(part.agent, part.affiliation, AFFILIATION, part.sources, years=[y])
+    return b.graph()
+
+
+def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """The entity graph within ``radius`` statements of ``entity`` (the centre is marked ``center``)."""
+    assert o.entity is not None
+    full = entity_graph(idx, o)
+    if o.entity not in full:
+        full.add_node(o.entity, label=idx.label(o.entity, o.lang), type=idx.types[o.entity], years=[],
+                      start=None, end=None, iri=o.entity, id=idx.record_id(o.entity), sources=[], country="")
+    ego = nx.ego_graph(full, o.entity, radius=o.radius)
+    keep = [n for n, d in ego.nodes(data=True) if n == o.entity or not o.types or d["type"] in o.types]
+    out = nx.Graph()
+    for n in sorted(keep):
+        out.add_node(n, **ego.nodes[n])
+    for u, v, d in sorted(ego.subgraph(keep).edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
+        out.add_edge(*sorted((u, v)), **d)
+    out.nodes[o.entity]["center"] = True
+    return out
