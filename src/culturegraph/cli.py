@@ -23,6 +23,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("culturegraph.cli", "stats_cmd"),
     "query": ("culturegraph.cli_query", "query_cmd"),
     "queries": ("culturegraph.cli_query", "queries_cmd"),
+    "export": ("culturegraph.cli_publish", "export_cmd"),
+    "release": ("culturegraph.cli_publish", "release_cmd"),
+    "push": ("culturegraph.cli_publish", "push_cmd"),
 }
 
 

@@ -32,11 +32,14 @@ def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str) -> bytes:
-    """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped)."""
+def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str, *,
+              extra_prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped).
+    ``extra_prefixes`` (e.g. ``dcat:``, ``void:`` for release descriptions) are added to the project's."""
     rdf_format, is_dataset = FORMATS[fmt]
     prefixes = all_prefixes(base_iri)
     del prefixes["cgr"]  # its local names would need escaped slashes; the kind prefixes read better
+    prefixes.update(extra_prefixes or {})
     if is_dataset:
         data: list = sorted(quads, key=sort_key)
     else:

@@ -1,0 +1,127 @@
+"""JSON-LD: the whole graph compacted with the culturegraph ``@context``, and framed per-entity documents.
+
+The ``@context`` (``context.jsonld`` beside this module) gives readable keys — ``name``, ``startDate``,
+``hostCity``, ``role`` … — and is published with every release as ``context.jsonld``. Compaction and
+framing use pyLD with a document loader that refuses every URL: nothing is ever fetched from the network
+(pyLD's default loader would fetch remote contexts with ``requests``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from ..errors import ExportError
+from ..io import serialize
+
+if TYPE_CHECKING:
+    from ..api import CultureGraph
+
+CONTEXT_FILE = Path(__file__).with_name("context.jsonld")
+
+
+@lru_cache(maxsize=4)
+def _context_text() -> str:
+    return CONTEXT_FILE.read_text(encoding="utf-8")
+
+
+def context(base_iri: str) -> dict[str, Any]:
+    """The ``@context`` object for a base IRI (the shipped file has the default base)."""
+    ctx: dict[str, Any] = json.loads(_context_text())["@context"]
+    ctx["@base"] = base_iri + "id/"
+    return ctx
+
+
+def context_document(base_iri: str) -> bytes:
+    """The context file as published (``{base}context.jsonld``)."""
+    return dumps({"@context": context(base_iri)})
+
+
+def context_url(base_iri: str) -> str:
+    """Where the context is published; framed documents refer to it."""
+    return base_iri + "context.jsonld"
+
+
+def refuse_remote(url: str, options: dict | None = None) -> Any:
+    """A pyLD document loader that loads nothing: culturegraph never fetches a remote context."""
+    raise ExportError(f"refusing to load a remote JSON-LD document: {url}")
+
+
+def offline_loader(base_iri: str):
+    """A pyLD document loader that knows the published culturegraph context and refuses anything else."""
+    published = context_url(base_iri)
+
+    def load(url: str, options: dict | None = None) -> dict[str, Any]:
+        if url != published:
+            refuse_remote(url)
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": {"@context": context(base_iri)}}
+
+    return load
+
+
+def dumps(obj: Any) -> bytes:
+    """JSON as UTF-8, one key per line, keys sorted (keywords first)."""
+    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _expand(triples: list[ox.Triple], base_iri: str) -> list[Any]:
+    from pyld import jsonld
+
+    text = serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), "ntriples", base_iri)
+    options = {"format": "application/n-quads", "useNativeTypes": True, "documentLoader": refuse_remote}
+    expanded: list[Any] = jsonld.from_rdf(text.decode("utf-8"), options)
+    return expanded
+
+
+def compact_graph(cg: CultureGraph) -> dict[str, Any]:
+    """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context."""
+    from pyld import jsonld
+
+    base = cg.settings.base_iri
+    triples = sorted({q.triple for q in cg.ox_quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    doc: dict[str, Any] = jsonld.compact(_expand(triples, base), {"@context": context(base)},
+                                         {"documentLoader": refuse_remote})
+    return doc
+
+
+def export_jsonld(cg: CultureGraph) -> dict[str, bytes]:
+    """``culturegraph.jsonld``: the graph with the culturegraph context inline (self-contained)."""
+    return {"culturegraph.jsonld": dumps(compact_graph(cg))}
+
+
+def _frame(entity: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    # Forward links (participations, readings) embed by themselves; claims and conflicts point *at* the
+    # entity, so the frame asks for them through the context's reverse terms.
+    return {"@context": ctx, "@id": entity, "claims": {"@embed": "@always"}, "conflicts": {"@embed": "@always"},
+            "hasParticipation": {"claims": {}}}
+
+
+def framed_documents(cg: CultureGraph) -> dict[str, bytes]:
+    """One framed JSON-LD document per record: ``{kind}/{id}.jsonld`` → the record's named graph, rooted at
+    the record's IRI, with the published context referred to by URL; plus ``context.jsonld`` itself."""
+    from pyld import jsonld
+
+    base = cg.settings.base_iri
+    ctx = context(base)
+    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    for q in cg.ox_quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            by_graph[q.graph_name.value].append(q.triple)
+    out: dict[str, bytes] = {"context.jsonld": context_document(base)}
+    records = cg.loaded.records
+    for rid in sorted(records):
+        rec = records[rid]
+        entity = str(cg.loaded.iri(rid))
+        triples = by_graph.get(f"{base}graph/{rec.kind.path}/{rid}", [])
+        framed = jsonld.frame(_expand(triples, base), _frame(entity, copy.deepcopy(ctx)),
+                              {"documentLoader": refuse_remote, "omitGraph": True})
+        framed["@context"] = context_url(base)
+        out[f"{rec.kind.path}/{rid}.jsonld"] = dumps(framed)
+    return out

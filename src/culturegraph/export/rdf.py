@@ -1,0 +1,50 @@
+"""RDF dumps in Turtle, N-Triples, N-Quads, TriG and RDF/XML, through :func:`culturegraph.io.serialize`.
+
+The dumps hold the ontology and the data. Dataset formats (N-Quads, TriG) keep one named graph per
+record (``{base}graph/{kind}/{id}``); triple formats merge them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..io import serialize
+
+if TYPE_CHECKING:
+    from ..api import CultureGraph
+
+EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig", "rdfxml": "rdf"}
+
+
+def dump(cg: CultureGraph, fmt: str) -> bytes:
+    """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`."""
+    return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
+
+
+def _one(cg: CultureGraph, fmt: str) -> dict[str, bytes]:
+    return {f"culturegraph.{EXTENSIONS[fmt]}": dump(cg, fmt)}
+
+
+def export_turtle(cg: CultureGraph) -> dict[str, bytes]:
+    """Turtle, named graphs merged."""
+    return _one(cg, "turtle")
+
+
+def export_ntriples(cg: CultureGraph) -> dict[str, bytes]:
+    """N-Triples, named graphs merged, one sorted triple per line."""
+    return _one(cg, "ntriples")
+
+
+def export_nquads(cg: CultureGraph) -> dict[str, bytes]:
+    """N-Quads, one named graph per record."""
+    return _one(cg, "nquads")
+
+
+def export_trig(cg: CultureGraph) -> dict[str, bytes]:
+    """TriG, one named graph per record."""
+    return _one(cg, "trig")
+
+
+def export_rdfxml(cg: CultureGraph) -> dict[str, bytes]:
+    """RDF/XML, named graphs merged."""
+    return _one(cg, "rdfxml")
