@@ -24,7 +24,7 @@ FORMATS = ("table", "csv", "tsv", "json", "md")
 CELL_WIDTH = 60  # widest cell of the aligned text table (longer text is cut with …)
 
 
-@click.command("query", short_help="Run a named query, a .rq file or SPARQL text (locally or remotely).")
+@click.command("query", short_help="Run a named query, a .rq file or SPARQL text.")
 @click.argument("query", required=False, metavar="NAME|FILE.rq")
 @click.option("--sparql", "sparql_text", metavar="TEXT", help="SPARQL text to run instead of NAME or FILE.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",

@@ -52,6 +52,7 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$")
 _BARE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_OPAQUE_SCHEMES = ("urn", "tag", "mailto", "did", "doi", "isbn")  # absolute IRIs without //
 
 Resolver = Callable[[str], str]  # a record id → its IRI (raises KeyError when unknown)
 
@@ -130,10 +131,11 @@ def _parse_iri(text: str, bad: QueryError, resolve: Resolver | None) -> str:
             text = str(resolve(text))
         except KeyError:
             raise QueryError(f"{bad} — no record has the id {text!r}") from None
-    else:
+    elif not m.group(2).startswith("//") and m.group(1).lower() not in _OPAQUE_SCHEMES:
         prefixes = all_prefixes()
-        if m.group(1) in prefixes and not m.group(2).startswith("//"):
-            text = prefixes[m.group(1)] + m.group(2)
+        if m.group(1) not in prefixes:  # a misspelt prefix would silently match nothing
+            raise QueryError(f"{bad} — unknown prefix {m.group(1)!r} (known: {', '.join(sorted(prefixes))})")
+        text = prefixes[m.group(1)] + m.group(2)
     try:
         return ox.NamedNode(text).value  # pyoxigraph validates the IRI (no spaces, <, >, " …)
     except ValueError:
