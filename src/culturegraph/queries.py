@@ -317,11 +317,8 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
               lang: str | None = None, limit: int | None = None) -> QueryResult:
     """Run ``query`` on the facade's store, parameters bound by substitution."""
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
-    try:
-        res = cg.query(query.sparql, params=bindings, limit=limit)
-    except RuntimeError as exc:  # pyoxigraph refuses a substitution (variable not in the projection)
-        raise QueryError(f"{query.file}: cannot bind parameters: {exc}") from None
-    return drop_columns(res, bindings)
+    _check_projected(query, bindings)
+    return drop_columns(cg.query(query.sparql, params=bindings, limit=limit), bindings)
 
 
 def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | None = None, *,
@@ -335,6 +332,7 @@ def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | Non
     from .namespaces import DEFAULT_BASE_IRI, sparql_prologue
 
     bindings = query.bind(values, lang=lang)
+    _check_projected(query, bindings)
     text = sparql_prologue(base_iri or DEFAULT_BASE_IRI) + inject_values(query.sparql, bindings)
     res = _fetch(endpoint, text, query.form, limit=limit if limit is not None else 10_000, timeout=timeout)
     return drop_columns(res, bindings)
@@ -401,6 +399,23 @@ def _json_term(d: Mapping[str, str] | None) -> Any:
         return Literal(value, lang=d["xml:lang"])
     dt = d.get("datatype")
     return Literal(value, datatype=URIRef(dt)) if dt and dt != XSD + "string" else Literal(value)
+
+
+def _check_projected(query: NamedQuery, bindings: Mapping[str, Any]) -> None:
+    """Parameters are substituted SEP-0007 style, which needs each one in the SELECT clause; say so
+    before the engine fails (the same rule locally and remotely)."""
+    if not bindings:
+        return
+    if query.form == "ASK":
+        raise QueryError(f"{query.file}: cannot bind parameters in an ASK query; use SELECT")
+    projection = select_clause(tokenize(query.sparql))
+    if projection is None or any(t.text == "*" for t in projection):
+        return
+    shown = {t.text[1:] for t in projection if t.kind == "var"}
+    missing = sorted(set(bindings) - shown)
+    if missing:
+        raise QueryError(f"{query.file}: cannot bind parameters: put "
+                         + ", ".join("?" + m for m in missing) + " in the SELECT clause")
 
 
 def drop_columns(res: QueryResult, names: Mapping[str, Any]) -> QueryResult:
