@@ -422,3 +422,14 @@ def test_a_bad_file_in_queries_dir_is_reported_with_its_path(tmp_path: Path) -> 
     (tmp_path / "queries" / "broken.rq").write_text("# title: b\n# colour: red\nSELECT * WHERE {}\n")
     with pytest.raises(QueryError, match=r"^queries/broken.rq:2: unknown header key 'colour'"):
         load_queries(tmp_path / "queries", root=tmp_path)
+
+
+def test_readme_documents_every_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """queries/README.md lists every query (generated with cog); regenerate with `cog -r` when this fails."""
+    from cogapp import Cog
+
+    monkeypatch.chdir(ROOT)
+    assert Cog().main(["cog", "--check", "queries/README.md"]) == 0, "run: .venv/bin/cog -r queries/README.md"
+    text = (ROOT / "queries" / "README.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"[`{name}`]({name}.rq)" in text
