@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import SH
 
 from .load import LoadResult
@@ -69,7 +69,8 @@ def shacl_validate(result: LoadResult, shapes_path: Path) -> ValidationReport:
     _conforms, report_graph, _text = pyshacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
-    where_of = {result.iri(rid): f"{rec.file}:{rec.line}" for rid, rec in result.records.items()}
+    where_of = {rid: f"{rec.file}:{rec.line}" for rid, rec in result.records.items()}
+    id_prefix = result.base_iri + "id/"
     out: list[ShapeResult] = []
     for r in report_graph.subjects(SH.resultSeverity, None):
         focus = report_graph.value(r, SH.focusNode)
@@ -77,19 +78,24 @@ def shacl_validate(result: LoadResult, shapes_path: Path) -> ValidationReport:
         msg = report_graph.value(r, SH.resultMessage)
         sev = str(report_graph.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
         focus_s = str(focus)
-        where = where_of.get(URIRef(focus_s)) or _owner_location(focus_s, where_of) or "graph"
+        where = _owner_location(focus_s, id_prefix, where_of) or "graph"
         out.append(ShapeResult(where, focus_s, _short_iri(path), str(msg or ""), sev))
     out.sort()
     conforms = not any(r.severity == "Violation" for r in out)
     return ValidationReport(conforms, out, len(data))
 
 
-def _owner_location(focus: str, where_of: dict[URIRef, str]) -> str | None:
-    # participation/claim/conflict IRIs embed the id of the record they belong to
-    for part in focus.split("/"):
-        for iri, where in where_of.items():
-            if iri.endswith("/" + part):
-                return where
+def _owner_location(focus: str, id_prefix: str, where_of: dict[str, str]) -> str | None:
+    """The data file and line of the record a focus node belongs to.
+
+    ``{base}id/{kind}/{id}`` is the record itself; participation, claim and conflict IRIs carry the id of
+    their record in a later path segment (``participation/{record}/{n}``, ``claim/{kind}/{record}/…``).
+    """
+    if not focus.startswith(id_prefix):
+        return None
+    for segment in focus[len(id_prefix):].split("/")[1:]:
+        if segment in where_of:
+            return where_of[segment]
     return None
 
 
