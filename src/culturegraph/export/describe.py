@@ -38,6 +38,8 @@ LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TITLE = {"en": "culturegraph: ASEAN-Korea Innovative Culture Forum knowledge graph",
          "ko": "culturegraph: 한-아세안 문화혁신 포럼 지식 그래프",
          "id": "culturegraph: graf pengetahuan Forum Budaya Inovatif ASEAN-Korea"}
+CATALOG_TITLE = {"en": "culturegraph data catalogue", "ko": "culturegraph 데이터 카탈로그",
+                 "id": "katalog data culturegraph"}
 DESCRIPTION = {
     "en": "An open, ontology-backed RDF knowledge graph of the ASEAN-Korea Innovative Culture Forum and its 2019 "
           "precursor: editions, host cities and venues, sessions, speakers and their roles, themes, organisations, "
@@ -175,7 +177,7 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     service, contact = URIRef(info.base_iri + "sparql#service"), URIRef(info.base_iri + "publisher#contact")
     homepage = URIRef(info.base_iri)
     g.add((catalog, RDF.type, DCAT.Catalog))
-    _texts(g, catalog, DCTERMS.title, {k: v + " — catalogue" if k == "en" else v for k, v in TITLE.items()})
+    _texts(g, catalog, DCTERMS.title, CATALOG_TITLE)
     _texts(g, catalog, DCTERMS.description, DESCRIPTION)
     for s in (catalog, dataset):
         g.add((s, DCTERMS.publisher, publisher))
@@ -202,6 +204,7 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     g.add((publisher, FOAF.name, Literal("culturegraph contributors", lang="en")))
     g.add((publisher, FOAF.homepage, homepage))
     g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, VCARD.fn, Literal("culturegraph contributors")))
     g.add((contact, VCARD.hasURL, homepage))
     # the dataset

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import ExportError
-from ..io import serialize
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
 
 CONTEXT_FILE = Path(__file__).with_name("context.jsonld")
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @lru_cache(maxsize=4)
@@ -71,12 +71,28 @@ def dumps(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _expand(triples: list[ox.Triple], base_iri: str) -> list[Any]:
+def _node(term: object) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "blank node", "value": "_:" + term.value}
+    if isinstance(term, ox.Literal):
+        datatype = RDF_LANGSTRING if term.language else term.datatype.value
+        out = {"type": "literal", "value": term.value, "datatype": datatype}
+        if term.language:
+            out["language"] = term.language
+        return out
+    raise ExportError(f"cannot write {term!r} as JSON-LD")
+
+
+def _expand(triples: list[ox.Triple]) -> list[Any]:
+    """Expanded JSON-LD of sorted triples. The triples are handed to pyLD as its RDF dataset structure:
+    pyLD's own N-Quads parser takes seconds per thousand lines."""
     from pyld import jsonld
 
-    text = serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), "ntriples", base_iri)
-    options = {"format": "application/n-quads", "useNativeTypes": True, "documentLoader": refuse_remote}
-    expanded: list[Any] = jsonld.from_rdf(text.decode("utf-8"), options)
+    dataset = {"@default": [{"subject": _node(t.subject), "predicate": _node(t.predicate),
+                             "object": _node(t.object)} for t in triples]}
+    expanded: list[Any] = jsonld.from_rdf(dataset, {"useNativeTypes": True, "documentLoader": refuse_remote})
     return expanded
 
 
@@ -86,7 +102,7 @@ def compact_graph(cg: CultureGraph) -> dict[str, Any]:
 
     base = cg.settings.base_iri
     triples = sorted({q.triple for q in cg.ox_quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    doc: dict[str, Any] = jsonld.compact(_expand(triples, base), {"@context": context(base)},
+    doc: dict[str, Any] = jsonld.compact(_expand(triples), {"@context": context(base)},
                                          {"documentLoader": refuse_remote})
     return doc
 
@@ -120,7 +136,7 @@ def framed_documents(cg: CultureGraph) -> dict[str, bytes]:
         rec = records[rid]
         entity = str(cg.loaded.iri(rid))
         triples = by_graph.get(f"{base}graph/{rec.kind.path}/{rid}", [])
-        framed = jsonld.frame(_expand(triples, base), _frame(entity, copy.deepcopy(ctx)),
+        framed = jsonld.frame(_expand(triples), _frame(entity, copy.deepcopy(ctx)),
                               {"documentLoader": refuse_remote, "omitGraph": True})
         framed["@context"] = context_url(base)
         out[f"{rec.kind.path}/{rid}.jsonld"] = dumps(framed)
