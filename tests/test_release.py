@@ -1,0 +1,201 @@
+"""Release bundle: DCAT-AP conformance, honest sizes and checksums, VoID numbers, PROV with a canonical hash,
+byte-identical bundles across hash seeds and rebuilds, nothing from the clock or the network."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from culturegraph.api import CultureGraph
+from culturegraph.errors import ExportError
+from culturegraph.export import export
+from culturegraph.export.describe import DCAT_VERSION, SPDX, canonical_hash
+from culturegraph.export.release import build_release, default_version, gzip_bytes, write_release
+
+from .conftest import ROOT, run_cli
+
+SHAPES = ROOT / "ontology" / "dcat-ap-shapes.ttl"
+
+
+@pytest.fixture(scope="module")
+def bundle(cg: CultureGraph) -> dict[str, bytes]:
+    """The release of the real data, built once (in memory; validation is the validate command's job)."""
+    return build_release(cg)
+
+
+@pytest.fixture(scope="module")
+def catalog(bundle: dict[str, bytes]) -> Graph:
+    return Graph().parse(data=bundle["catalog.ttl"], format="turtle")
+
+
+def _shacl(data: Graph) -> list[tuple[str, str]]:
+    from pyshacl import validate
+
+    _, report, _ = validate(data, shacl_graph=Graph().parse(SHAPES), inference="none")
+    sh = "http://www.w3.org/ns/shacl#"
+    out = []
+    for r in report.subjects(RDF.type, URIRef(sh + "ValidationResult")):
+        out.append((str(report.value(r, URIRef(sh + "resultSeverity"))).rsplit("#", 1)[-1],
+                    str(report.value(r, URIRef(sh + "resultMessage")))))
+    return sorted(out)
+
+
+def test_catalog_passes_the_dcat_ap_shapes(catalog: Graph) -> None:
+    results = _shacl(catalog)
+    assert not [r for r in results if r[0] == "Violation"], results
+    # the one recommendation left open: the publisher's ADMS type is not known to the project
+    assert results == [("Warning", "Agent: dcterms:type is recommended (an ADMS publisher type)")]
+
+
+def test_shapes_catch_a_missing_mandatory_property(catalog: Graph) -> None:
+    broken = Graph()
+    for t in catalog:
+        broken.add(t)
+    dataset = URIRef("https://w3id.org/culturegraph/dataset")
+    broken.remove((dataset, DCTERMS.title, None))
+    broken.remove((None, DCAT.accessURL, None))
+    violations = {m for sev, m in _shacl(broken) if sev == "Violation"}
+    assert "Dataset: dcterms:title is mandatory" in violations
+    assert "Distribution: dcat:accessURL is mandatory" in violations
+
+
+def test_distributions_describe_the_files(bundle: dict[str, bytes], catalog: Graph, cg: CultureGraph) -> None:
+    base = cg.settings.base_iri
+    dataset = URIRef(base + "dataset")
+    version = str(catalog.value(dataset, DCAT_VERSION))
+    dists = {d for d in catalog.objects(dataset, DCAT.distribution) if catalog.value(d, DCAT.downloadURL)}
+    paths = {str(catalog.value(d, DCAT.downloadURL)).removeprefix(f"{base}release/{version}/"): d for d in dists}
+    assert set(paths) == set(bundle) - {"catalog.ttl", "README.md", "SHA256SUMS"}
+    for path, dist in paths.items():
+        assert catalog.value(dist, DCAT.byteSize) == Literal(len(bundle[path]), datatype=XSD.nonNegativeInteger)
+        checksum = catalog.value(dist, SPDX.checksum)
+        assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == hashlib.sha256(bundle[path]).hexdigest()
+        assert catalog.value(dist, DCAT.mediaType) is not None
+    service = catalog.value(URIRef(base + "catalog"), DCAT.service)
+    assert (service, RDF.type, DCAT.DataService) in catalog
+    assert catalog.value(service, DCAT.endpointURL) == URIRef(base + "sparql")
+    for lang in ("en", "ko", "id"):
+        assert any(t.language == lang for t in catalog.objects(dataset, DCTERMS.title))  # type: ignore[attr-defined]
+        assert any(t.language == lang for t in catalog.objects(dataset, DCTERMS.description))  # type: ignore[attr-defined]
+
+
+def test_temporal_and_spatial_coverage_come_from_the_data(catalog: Graph, cg: CultureGraph) -> None:
+    dataset = URIRef(cg.settings.base_iri + "dataset")
+    period = catalog.value(dataset, DCTERMS.temporal)
+    start, end = str(catalog.value(period, DCAT.startDate)), str(catalog.value(period, DCAT.endDate))
+    dates = cg.query("SELECT ?d WHERE { ?e a ?c ; schema:startDate|schema:endDate|dcterms:date ?d "
+                     "FILTER(?c IN (cg:ForumEvent, cg:Session, cg:RelatedEvent, cg:Agreement, cg:ForumSeries)) }",
+                     limit=10**9).column("d")
+    texts = sorted(str(d) for d in dates)
+    assert start == min(texts, key=lambda d: (d + "-01-01")[:10])
+    assert end[:4] == max(t[:4] for t in texts)
+    hosts = set(cg.query("SELECT ?c WHERE { ?e cg:hostCountry ?c }", limit=10**9).column("c"))
+    assert {URIRef(c) for c in hosts} <= set(catalog.objects(dataset, DCTERMS.spatial))
+
+
+def test_void_statistics(bundle: dict[str, bytes], cg: CultureGraph) -> None:
+    void = Graph().parse(data=bundle["void.ttl"], format="turtle")
+    dataset = URIRef(cg.settings.base_iri + "dataset")
+    triples = {q.triple for q in cg.ox_quads}
+    assert void.value(dataset, VOID.triples).toPython() == len(triples)  # type: ignore[union-attr]
+    assert void.value(dataset, VOID.distinctSubjects).toPython() == len({t.subject for t in triples})  # type: ignore[union-attr]
+    assert void.value(dataset, VOID.distinctObjects).toPython() == len({t.object for t in triples})  # type: ignore[union-attr]
+    same_as = cg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), STR(wd:))) }")
+    linkset = void.value(dataset, VOID.subset)
+    assert void.value(linkset, VOID.triples).toPython() == same_as.rows[0][0].toPython()  # type: ignore[union-attr]
+    parts = {void.value(p, VOID["class"]): void.value(p, VOID.entities).toPython()  # type: ignore[union-attr]
+             for p in void.objects(dataset, VOID.classPartition)}
+    editions = cg.query("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cg:Edition }").rows[0][0].toPython()
+    assert parts[URIRef("https://w3id.org/culturegraph/ontology#Edition")] == editions
+    dumps = {str(u).rsplit("/", 1)[-1] for u in void.objects(dataset, VOID.dataDump)}
+    assert dumps == {n for n in bundle if n.startswith("culturegraph.") and n.endswith(".gz")}
+    assert void.value(dataset, VOID.sparqlEndpoint) is not None
+    assert len(list(void.objects(dataset, VOID.exampleResource))) >= 3
+
+
+def test_prov_records_the_data_version_and_canonical_hash(bundle: dict[str, bytes], cg: CultureGraph) -> None:
+    prov = bundle["prov.ttl"].decode("utf-8")
+    assert canonical_hash(cg) in prov
+    assert "prov:SoftwareAgent" in prov and "prov:used" in prov and "rdf-canon" in prov
+    # the canonical hash does not depend on quad order, and changes with the data
+    shuffled = CultureGraph(cg.root)
+    shuffled.__dict__["ox_quads"] = list(reversed(cg.ox_quads))
+    assert canonical_hash(shuffled) == canonical_hash(cg)
+    fewer = CultureGraph(cg.root)
+    fewer.__dict__["ox_quads"] = cg.ox_quads[1:]
+    assert canonical_hash(fewer) != canonical_hash(cg)
+
+
+def test_checksums_readme_and_gzip(bundle: dict[str, bytes], cg: CultureGraph) -> None:
+    sums = dict(line.split("  ", 1)[::-1] for line in bundle["SHA256SUMS"].decode().splitlines())
+    assert set(sums) == set(bundle) - {"SHA256SUMS"}
+    assert all(hashlib.sha256(bundle[p]).hexdigest() == h for p, h in sums.items())
+    ttl = bundle["culturegraph.ttl.gz"]
+    assert ttl[4:8] == b"\0\0\0\0"  # gzip mtime 0
+    assert gzip.decompress(ttl) == export(cg, "turtle")["culturegraph.ttl"]
+    assert gzip_bytes(b"x") == gzip_bytes(b"x")
+    assert b"culturegraph.ttl.gz" in bundle["README.md"]
+
+
+def test_ontology_documentation_is_offline(bundle: dict[str, bytes]) -> None:
+    html = bundle["ontology/index.html"].decode("utf-8")
+    assert "forum edition" in html and "<html" in html
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), "loads something from the network"
+
+
+def test_bundle_is_byte_identical_across_hash_seeds_and_rebuilds(mini: Path) -> None:
+    """The CLI in three processes with different PYTHONHASHSEED values, then a rebuild: same bytes."""
+    results = []
+    for seed in ("1", "2", "3"):
+        out = mini / f"out-{seed}"
+        res = run_cli("release", "--out", str(out), cwd=mini, env={"PYTHONHASHSEED": seed})
+        assert res.returncode == 0, res.stderr
+        assert res.stderr == "", res.stderr  # no stray logging from pyLODE
+        results.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert results[0] == results[1] == results[2]
+    again = run_cli("release", "--out", str(mini / "out-1"), cwd=mini, env={"PYTHONHASHSEED": "4"})
+    assert again.returncode == 0, again.stderr
+    rebuilt = {p.relative_to(mini / "out-1").as_posix(): p.read_bytes()
+               for p in (mini / "out-1").rglob("*") if p.is_file()}
+    assert rebuilt == results[0]
+    version = default_version(CultureGraph(mini))
+    assert all(p.startswith(version + "/") for p in rebuilt)
+    assert not [p for p in rebuilt if p.rsplit("/", 1)[-1].startswith(".")], "temp files left behind"
+
+
+def test_options_and_bad_input(mini: Path) -> None:
+    cg = CultureGraph(mini)
+    folder, files = write_release(cg, mini / "rel", version="2.0.0", issued="2025-01-02", modified="2025-12-01",
+                                  endpoint_url="https://example.org/sparql")
+    assert folder == mini / "rel" / "2.0.0"
+    assert b'"2025-12-01"^^xsd:date' in files["catalog.ttl"] and b"https://example.org/sparql" in files["catalog.ttl"]
+    assert b"release/2.0.0/culturegraph.nq.gz" in files["catalog.ttl"]
+    (folder / "stale.txt").write_text("mine", encoding="utf-8")
+    for bad in ({"version": "latest"}, {"version": "../1.0.0"}, {"modified": "yesterday"}):
+        with pytest.raises(ExportError):
+            write_release(cg, mini / "rel", validate=False, **bad)  # type: ignore[arg-type]
+    assert (folder / "stale.txt").is_file()  # not ours: left alone
+    res = run_cli("release", "--version", "nope", "--out", "x", cwd=mini)
+    assert res.returncode == 1 and "version 'nope'" in res.stderr and not (mini / "x").exists()
+
+
+def test_release_refuses_invalid_data(mini: Path) -> None:
+    people = mini / "data" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "  - id: broken\n", encoding="utf-8")
+    res = run_cli("release", "--out", "rel", cwd=mini)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert not (mini / "rel").exists()
+
+
+def test_release_dumps_parse(bundle: dict[str, bytes]) -> None:
+    for name in ("culturegraph.nq.gz", "culturegraph.ttl.gz"):
+        fmt = ox.RdfFormat.N_QUADS if name.endswith(".nq.gz") else ox.RdfFormat.TURTLE
+        assert sum(1 for _ in ox.parse(gzip.decompress(bundle[name]), format=fmt)) > 1000
