@@ -10,6 +10,7 @@ Basic and Digest authentication (Virtuoso's ``-auth`` endpoints use Digest).
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
@@ -74,16 +75,20 @@ def guess_endpoints(store: str) -> tuple[str | None, str | None]:
 
 
 class _Client:
-    def __init__(self, auth: str | None, timeout: float, retries: int, backoff: float):
+    def __init__(self, auth: str | None, urls: list[str], timeout: float, retries: int, backoff: float):
         handlers: list[urllib.request.BaseHandler] = []
+        self.basic: str | None = None
         if auth:
             user, sep, password = auth.partition(":")
             if not sep:
                 raise PushError("--auth must be user:password")
-            mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
-            mgr.add_password(None, "http://", user, password, is_authenticated=True)
-            mgr.add_password(None, "https://", user, password, is_authenticated=True)
-            handlers += [urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr)]
+            # Basic credentials go with every request; a Digest challenge (Virtuoso) is answered by the handler,
+            # whose header replaces this one.
+            self.basic = "Basic " + base64.b64encode(auth.encode("utf-8")).decode("ascii")
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in urls:
+                mgr.add_password(None, url, user, password)
+            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
         self.opener = urllib.request.build_opener(*handlers)
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.requests = 0
@@ -94,6 +99,8 @@ class _Client:
         headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(url, data=body, method=method, headers=headers)
+            if self.basic:
+                req.add_unredirected_header("Authorization", self.basic)
             self.requests += 1
             try:
                 with self.opener.open(req, timeout=self.timeout) as resp:
@@ -147,7 +154,7 @@ def push(cg: CultureGraph, store: str, *, graph: str | None = None, default_grap
         raise PushError("give either --graph or --default-graph, not both")
     guessed_update, guessed_query = guess_endpoints(store)
     update, query = update or guessed_update, query or guessed_query
-    client = _Client(auth, timeout, retries, backoff)
+    client = _Client(auth, [u for u in (store, update, query) if u], timeout, retries, backoff)
     if graph or default_graph:
         triples = sorted({q.triple for q in cg.ox_quads}, key=str)
         items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
