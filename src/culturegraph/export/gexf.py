@@ -1,29 +1,18 @@
-"""GEXF export of the entity network (:mod:`culturegraph.export.entitygraph`), for Gephi."""
+"""GEXF export of the entity network (for Gephi), written by :func:`culturegraph.netexport.gexf_bytes`, which
+replaces networkx's ``lastmodifieddate`` (today) with the date of the data."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-from .entitygraph import entity_graph
+from .graphml import entity_view
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
 
 
-def export_gexf(cg: CultureGraph, *, modified: str | None = None) -> dict[str, bytes]:
-    """``culturegraph.gexf``. networkx stamps ``lastmodifieddate`` with today's date; it is replaced by
-    ``modified`` (the release date, ``YYYY-MM-DD``) or removed, so the bytes do not depend on the day."""
-    from networkx.readwrite.gexf import GEXFWriter
+def export_gexf(cg: CultureGraph) -> dict[str, bytes]:
+    """``culturegraph.gexf``: the entity network with year spells (Gephi's timeline)."""
+    from ..netexport import gexf_bytes
 
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        if modified:
-            meta.set("lastmodifieddate", modified)
-        else:
-            del meta.attrib["lastmodifieddate"]
-    writer.add_graph(entity_graph(cg))
-    buf = io.BytesIO()
-    writer.write(buf)
-    return {"culturegraph.gexf": buf.getvalue()}
+    return {"culturegraph.gexf": gexf_bytes(entity_view(cg))}

@@ -1,18 +1,29 @@
-"""GraphML export of the entity network (:mod:`culturegraph.export.entitygraph`), via networkx."""
+"""GraphML export of the entity network: the network views' ``entity`` projection
+(:func:`culturegraph.network.view_for`), written by :func:`culturegraph.netexport.graphml_bytes`."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from typing import TYPE_CHECKING
-
-from .entitygraph import entity_graph
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
+    from ..network import View
+
+
+def entity_view(cg: CultureGraph) -> View:
+    """The whole entity network, never grouped: the drawing limit (``view_node_limit``) is lifted on a
+    shallow copy of the facade, which shares the loaded data and store."""
+    from ..network import view_for
+
+    unlimited = copy.copy(cg)
+    unlimited.settings = dataclasses.replace(cg.settings, view_node_limit=10**9)
+    return view_for(unlimited, "entity", group="none")
 
 
 def export_graphml(cg: CultureGraph) -> dict[str, bytes]:
-    """``culturegraph.graphml``: nodes keyed by IRI with ``label`` and ``kind``; edges with ``relation``."""
-    import networkx as nx
+    """``culturegraph.graphml``: nodes keyed by IRI with label, type and years; typed edges."""
+    from ..netexport import graphml_bytes
 
-    text = "\n".join(nx.generate_graphml(entity_graph(cg), encoding="utf-8", prettyprint=True))
-    return {"culturegraph.graphml": (text + "\n").encode("utf-8")}
+    return {"culturegraph.graphml": graphml_bytes(entity_view(cg))}

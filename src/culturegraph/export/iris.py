@@ -1,7 +1,9 @@
-"""The stable IRIs of the dataset: every subject under ``{base}id/`` except build-time analytics.
+"""The IRIs of the dataset: every subject under ``{base}id/`` except build-time analytics.
 
-``tests/data/iris.txt`` holds this list for the real data; a test fails when an IRI in it disappears.
-Regenerate it only deliberately (after an intended id change):
+Record IRIs (``{base}id/{kind}/{id}``, ids written by people) never change; ``tests/data/iris.txt`` holds them
+for the real data and a test fails when one disappears. Positional IRIs (participations ``…/{event}/{n}``,
+claims) stay the same while lists are only appended to. Regenerate the file only deliberately (after an
+intended id change):
 
     .venv/bin/python -m culturegraph.export.iris > tests/data/iris.txt
 """
@@ -24,7 +26,12 @@ def stable_iris(cg: CultureGraph) -> list[str]:
                    and q.subject.value.startswith(prefix) and not q.subject.value.startswith(prefix + "derived/")})
 
 
+def record_iris(cg: CultureGraph) -> list[str]:
+    """Sorted IRIs of the records (``{base}id/{kind}/{id}``)."""
+    return sorted(str(cg.loaded.iri(rid)) for rid in cg.loaded.records)
+
+
 if __name__ == "__main__":
     from ..api import CultureGraph
 
-    sys.stdout.write("".join(iri + "\n" for iri in stable_iris(CultureGraph())))
+    sys.stdout.write("".join(iri + "\n" for iri in record_iris(CultureGraph())))

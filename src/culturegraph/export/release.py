@@ -161,7 +161,6 @@ def build_release(cg: CultureGraph, *, version: str | None = None, issued: str |
     """Every file of the bundle by relative path (nothing written). Raises :class:`ExportError` on a bad
     version or date."""
     from .. import __version__
-    from .gexf import export_gexf
     from .jsonld import context_document
 
     version = version or default_version(cg)
@@ -191,7 +190,7 @@ def build_release(cg: CultureGraph, *, version: str | None = None, issued: str |
         titles["tables/" + name] = ("Data dictionary of the CSV tables" if name == "data-dictionary.csv"
                                     else f"Table: {name.removesuffix('.csv')} (CSV)")
     files["network/culturegraph.graphml"] = export(cg, "graphml")["culturegraph.graphml"]
-    files["network/culturegraph.gexf"] = export_gexf(cg, modified=modified)["culturegraph.gexf"]
+    files["network/culturegraph.gexf"] = export(cg, "gexf")["culturegraph.gexf"]
     info = ReleaseInfo(version=version, issued=issued, modified=modified, base_iri=base,
                        endpoint_url=endpoint_url or base + "sparql", software_version=__version__,
                        data_hash=data_hash(cg.root), canonical_hash=canonical_hash(cg), files=files,
