@@ -199,3 +199,28 @@ def test_release_dumps_parse(bundle: dict[str, bytes]) -> None:
     for name in ("culturegraph.nq.gz", "culturegraph.ttl.gz"):
         fmt = ox.RdfFormat.N_QUADS if name.endswith(".nq.gz") else ox.RdfFormat.TURTLE
         assert sum(1 for _ in ox.parse(gzip.decompress(bundle[name]), format=fmt)) > 1000
+
+
+def test_publishing_routes(mini: Path) -> None:
+    """The routes `culturegraph serve` mounts: VoID, catalog (content negotiation), context, release files."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from culturegraph.export.routes import publishing_routes
+
+    cg = CultureGraph(mini)
+    client = TestClient(Starlette(routes=publishing_routes(cg)))
+    files = build_release(cg)
+    void = client.get("/.well-known/void")
+    assert void.status_code == 200 and void.content == files["void.ttl"]
+    assert void.headers["content-type"].startswith("text/turtle")
+    cat = client.get("/catalog", headers={"Accept": "application/n-triples"})
+    assert cat.status_code == 200 and cat.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=cat.content, format="nt")) == len(Graph().parse(data=files["catalog.ttl"]))
+    assert client.get("/catalog", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/context.jsonld").json()["@context"]["name"]["@id"] == "rdfs:label"
+    version = default_version(cg)
+    dump = client.get(f"/release/{version}/culturegraph.nq.gz")
+    assert dump.status_code == 200 and dump.content == files["culturegraph.nq.gz"]
+    assert client.get(f"/release/{version}/../../etc/passwd").status_code == 404
+    assert client.get("/release/9.9.9/culturegraph.nq.gz").status_code == 404
