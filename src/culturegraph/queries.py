@@ -279,11 +279,18 @@ def _check_used(text: str, p: Param, file: str, line: int) -> None:
     tokens = tokenize(text)
     if not any(t.kind == "var" and t.text[1:] == p.name for t in tokens):
         raise _error(file, line, f"parameter {p.name!r} is declared but ?{p.name} is not in the query")
-    projection = select_clause(tokens)
-    if projection is not None and not any(t.kind == "var" and t.text[1:] == p.name for t in projection):
+    if _unprojected(tokens, [p.name]):
         raise _error(file, line, f"parameter {p.name!r}: put ?{p.name} in the SELECT clause (bound "
                      "values are substituted SEP-0007 style, which needs the variable projected; "
                      "its column is dropped from results)")
+
+
+def _unprojected(tokens: list[Token], names: Any) -> list[str]:
+    """The ``names`` a SELECT clause does not project (none for ``SELECT *`` or other query forms)."""
+    projection = select_clause(tokens)
+    if projection is None or any(t.text == "*" for t in projection):
+        return []
+    return sorted(set(names) - {t.text[1:] for t in projection if t.kind == "var"})
 
 
 def load_queries(directory: str | Path, *, root: str | Path | None = None) -> dict[str, NamedQuery]:
@@ -402,17 +409,11 @@ def _json_term(d: Mapping[str, str] | None) -> Any:
 
 
 def _check_projected(query: NamedQuery, bindings: Mapping[str, Any]) -> None:
-    """Parameters are substituted SEP-0007 style, which needs each one in the SELECT clause; say so
-    before the engine fails (the same rule locally and remotely)."""
-    if not bindings:
-        return
-    if query.form == "ASK":
+    """Say before the engine fails that a bound parameter is not in the SELECT clause (or that the
+    query is an ASK, which has none): the same rule locally and remotely."""
+    if bindings and query.form == "ASK":
         raise QueryError(f"{query.file}: cannot bind parameters in an ASK query; use SELECT")
-    projection = select_clause(tokenize(query.sparql))
-    if projection is None or any(t.text == "*" for t in projection):
-        return
-    shown = {t.text[1:] for t in projection if t.kind == "var"}
-    missing = sorted(set(bindings) - shown)
+    missing = _unprojected(tokenize(query.sparql), bindings) if bindings else []
     if missing:
         raise QueryError(f"{query.file}: cannot bind parameters: put "
                          + ", ".join("?" + m for m in missing) + " in the SELECT clause")
