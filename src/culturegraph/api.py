@@ -212,6 +212,10 @@ class CultureGraph:
         description, view, params, cq, sparql), sorted by name.
 
         :raises QueryError: a malformed query header (file and line).
+
+        >>> q = next(q for q in CultureGraph().named_queries() if q.name == "host-cities")
+        >>> q.title, [p.name for p in q.params]
+        ('Host cities in chronological order', ['lang'])
         """
         from .queries import load_queries
 
@@ -223,6 +227,10 @@ class CultureGraph:
         terms, ``lang`` fills a ``lang`` parameter (labels: requested language, then en, then any).
 
         :raises NotFound: no query of that name. :raises QueryError: unknown or ill-typed parameter.
+
+        >>> res = CultureGraph().run_named("sessions-in-order", {"year": 2025}, lang="ko")
+        >>> [r["sessionLabel"] for r in res.dicts()][-1]
+        'AI와 문화유산의 미래'
         """
         from .queries import find, load_queries, run_local
 
