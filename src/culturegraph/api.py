@@ -237,6 +237,32 @@ class CultureGraph:
         query = name if not isinstance(name, str) else find(load_queries(self.queries_dir), name)
         return run_local(self, query, params, lang=lang, limit=limit)
 
+    # ------------------------------------------------------------------ network views (network.py & co)
+    def projection(self, preset: str, **filters: Any) -> Any:
+        """A network view as a :class:`~culturegraph.network.View` (``.graph`` is a networkx graph).
+
+        ``preset``: entity, organisations, themes, countries, people or ego; ``filters``: ``year_from``,
+        ``year_to``, ``theme``, ``country``, ``types``, ``entity``, ``radius``, ``lang``, ``size_by``, ``group``.
+
+        :raises NotFound: unknown preset or entity. :raises ViewError: bad filter (HTTP 400).
+        """
+        from .network import view_for
+
+        return view_for(self, preset, **filters)
+
+    def view_html(self, preset: str, **filters: Any) -> bytes:
+        """The view as one self-contained, offline HTML page (same arguments as :meth:`projection`)."""
+        from .viewhtml import render_html
+
+        return render_html(self.projection(preset, **filters))
+
+    def path(self, a: str, b: str, *, lang: str = "en") -> list[Any]:
+        """The shortest chain of statements between two entities, each with its sources
+        (:class:`~culturegraph.netanalysis.Step`). :raises NotFound: unknown entity or no connection."""
+        from .netanalysis import explain_path
+
+        return explain_path(self, a, b, lang=lang)
+
 
 def _param_term(value: Any) -> ox.NamedNode | ox.Literal:
     """A Python value as an RDF term: rdflib terms as they are, ``int``/``bool`` typed, ``str`` plain."""

@@ -26,6 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("culturegraph.cli_publish", "export_cmd"),
     "release": ("culturegraph.cli_publish", "release_cmd"),
     "push": ("culturegraph.cli_publish", "push_cmd"),
+    "viz": ("culturegraph.cli_views", "viz_cmd"),
+    "analyze": ("culturegraph.cli_views", "analyze_cmd"),
+    "path": ("culturegraph.cli_views", "path_cmd"),
 }
 
 

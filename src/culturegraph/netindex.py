@@ -37,6 +37,7 @@ SKIPPED_LINKS = frozenset({
     "http://www.w3.org/2004/02/skos/core#narrower", "http://www.w3.org/2002/07/owl#sameAs",
 })
 ALL_ROWS = 10**9
+SUPER_EVENT = "https://schema.org/superEvent"
 
 Labels = list[tuple[str, str | None]]
 
@@ -177,8 +178,13 @@ def build_index(cg: CultureGraph) -> Index:
         idx.source_info[str(src)] = (_s(url) or "", _s(title) or "", _s(date) or "")
 
     links = set()
-    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?t {{ {values} }} ?s ?p ?o . ?o a ?t . "
-                        "FILTER(isIRI(?s)) }"):
+    # only statements of the data: not the ontology, not the build-time analytics in graph/derived (the
+    # graph IRIs come from the base_iri setting; pyoxigraph substitutions must be projected, so inline them)
+    skip = ", ".join(f"<{idx.base}graph/{name}>" for name in ("derived", "ontology"))
+    if any(c in idx.base for c in '<>"{}| \\^`'):
+        raise ValueError(f"base IRI {idx.base!r} is not a valid IRI")
+    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?t {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                        f"?o a ?t . FILTER(isIRI(?s) && ?g NOT IN ({skip})) }}"):
         s, p, o = str(s), str(p), str(o)
         if s in idx.types and o in idx.types and s != o and p not in SKIPPED_LINKS:
             links.add((s, p, o))
@@ -186,6 +192,14 @@ def build_index(cg: CultureGraph) -> Index:
     for s, p, o in idx.links:
         if p in (CGNS + "partOfEdition", CGNS + "relatedEdition") and idx.types.get(o) in FORUM_CLASSES:
             idx.parent.setdefault(s, o)
+    supers = [(s, o) for s, p, o in idx.links if p == SUPER_EVENT]
+    changed = True
+    while changed:  # a side event that is part of another one belongs to that one's edition
+        changed = False
+        for s, o in supers:
+            if s not in idx.parent and (idx.parent.get(o) or (o if idx.types.get(o) in FORUM_CLASSES else None)):
+                idx.parent[s] = idx.parent.get(o) or o
+                changed = True
 
     claims: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for s, p, o, src in rows(

@@ -70,6 +70,10 @@ STYLES: dict[str, Style] = {
 }
 
 
+LINE_COLOURS = ("#C0504D", "#1F77B4", "#2CA02C", "#9467BD", "#E08A00", "#17A2B8", "#8C564B", "#E377C2")
+OTHER_LINE = "#A3ADB8"
+
+
 @dataclass(frozen=True)
 class Preset:
     """A named view: how it is built, what it shows, whether it has a time axis."""
@@ -122,6 +126,20 @@ class View:
     @property
     def timeline(self) -> bool:
         return self.preset.timeline and len(self.years) > 1
+
+
+#: Preset titles and filter words in the page languages (English is the presets' own).
+TITLES = {
+    "ko": {"entity": "개체 그래프", "organisations": "기관 협력 네트워크", "themes": "시기별 주제", "countries": "국가",
+           "people": "인물", "ego": "에고 네트워크"},
+    "id": {"entity": "Graf entitas", "organisations": "Kolaborasi organisasi", "themes": "Tema dari waktu ke waktu",
+           "countries": "Negara", "people": "Orang", "ego": "Jaringan ego"},
+}
+WORDS = {
+    "en": {"theme": "theme", "country": "country", "classes": "classes", "around": "around {x} (radius {r})"},
+    "ko": {"theme": "주제", "country": "국가", "classes": "클래스", "around": "{x} 중심 (반경 {r})"},
+    "id": {"theme": "tema", "country": "negara", "classes": "kelas", "around": "di sekitar {x} (radius {r})"},
+}
 
 
 def _registry() -> dict[str, Preset]:
@@ -223,7 +241,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
     graph = canonical(graph)
     class_labels = {c: cg.label(str(_cg_class(c)), options.lang) for c in STYLES if c != "Group"}
     class_labels["Group"] = {"ko": "묶음", "id": "kelompok"}.get(options.lang, "group")
-    view = View(graph=graph, options=options, preset=preset, title=preset.title,
+    title = TITLES.get(options.lang, {}).get(preset.name, preset.title)
+    view = View(graph=graph, options=options, preset=preset, title=title,
                 subtitle=describe_filters(idx, options), years=_years(graph), data_date=idx.data_date(),
                 original_nodes=graph.number_of_nodes(), class_labels=class_labels, ui_lang=options.lang,
                 node_limit=cg.settings.view_node_limit)
@@ -264,17 +283,18 @@ def _resolve_kind(idx: Index, ref: str, path: str, cls: str) -> str:
 
 def describe_filters(idx: Index, o: ViewOptions) -> str:
     """A one-line, human summary of the options (shown under the title of pages and briefs)."""
+    w = WORDS.get(o.lang, WORDS["en"])
     parts = []
     if o.year_from is not None or o.year_to is not None:
         parts.append(f"{o.year_from or '…'}–{o.year_to or '…'}")
     if o.theme:
-        parts.append("theme: " + idx.label(o.theme, o.lang))
+        parts.append(f"{w['theme']}: {idx.label(o.theme, o.lang)}")
     if o.country:
-        parts.append("country: " + idx.label(o.country, o.lang))
+        parts.append(f"{w['country']}: {idx.label(o.country, o.lang)}")
     if o.types:
-        parts.append("classes: " + ", ".join(o.types))
+        parts.append(f"{w['classes']}: " + ", ".join(o.types))
     if o.entity:
-        parts.append(f"around {idx.label(o.entity, o.lang)} (radius {o.radius})")
+        parts.append(w["around"].format(x=idx.label(o.entity, o.lang), r=o.radius))
     return " · ".join(parts)
 
 
@@ -379,6 +399,18 @@ def group_nodes(idx: Index, graph: nx.Graph, key: str, lang: str, class_labels: 
     for _, _, d in out.edges(data=True):
         d["label"] = str(d["weight"])
     return out
+
+
+def relation_colours(view: View) -> dict[str, tuple[str, int]]:
+    """The most frequent relations get a line colour each (legend order); the rest are grey."""
+    counts: dict[str, int] = {}
+    for *_, d in view.graph.edges(data=True):
+        for r in d.get("relations", ()):
+            counts[r] = counts.get(r, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) == 1:
+        return {ranked[0][0]: (OTHER_LINE, ranked[0][1])}
+    return {r: (LINE_COLOURS[i], c) for i, (r, c) in enumerate(ranked[: len(LINE_COLOURS)])}
 
 
 def view_for(cg: CultureGraph, preset: str, **filters: Any) -> View:

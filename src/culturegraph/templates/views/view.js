@@ -1,5 +1,5 @@
 /* culturegraph network view. Every piece of data is written with textContent or DOM properties —
-   never innerHTML — so a label such as <img src=x onerror=alert(1)> is shown as text. */
+   never innerHTML — so a label that looks like markup is shown as text. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("cg-data").textContent);

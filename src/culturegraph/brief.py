@@ -1,0 +1,226 @@
+"""Printable briefs: a :class:`~culturegraph.network.View` as a static PNG/SVG (matplotlib) or a CSV table.
+
+The picture uses the same classes, colours, relation colours and (for the countries preset) the same
+timeline layout as the HTML page; other presets get a networkx force layout with a fixed seed
+(``spring_layout``; above 300 nodes started from the spectral layout, which needs scipy). It carries a title,
+the filters, a legend, the date of the data and a sources note. Hangul needs a CJK font: the first one
+found (Noto Sans CJK, Nanum, Source Han, Un) is added as a fallback after DejaVu Sans; without one the
+brief says so in its footnote instead of printing empty boxes silently.
+
+The CSV table (``--table``) lists the nodes and edges drawn, one row each, as an accessible alternative.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from typing import TYPE_CHECKING
+
+from .network import OTHER_LINE, STYLES, View, relation_colours
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+SEED = 42
+CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans KR", "NanumGothic",
+             "Source Han Sans K", "Source Han Sans KR", "UnDotum", "Noto Serif CJK KR")
+MAX_LABELS = 32
+
+
+def cjk_font() -> str | None:
+    """The name of an installed font that has Hangul, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in CJK_FONTS if n in names), None)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u1100" <= ch <= "\u11ff" or "\u3040" <= ch <= "\u30ff" or "\u3130" <= ch <= "\u318f"
+               or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+
+
+def layout(view: View) -> dict[str, tuple[float, float]]:
+    """Node positions: the view's fixed layout, else each connected component laid out with a seeded force
+    layout and the components packed in rows, largest first (a single force layout would fling small
+    components to the corners and crush the big one)."""
+    import networkx as nx
+
+    g = view.graph
+    if view.positions:
+        return {n: (x, -y) for n, (x, y) in view.positions.items()}  # screen y grows down
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    placed: list[tuple[list[str], dict[str, tuple[float, float]], float]] = []
+    for nodes in comps:
+        local = _component_layout(g.subgraph(nodes), nodes)
+        placed.append((nodes, local, 2.0 * max(1.0, len(nodes) ** 0.5)))
+    total = sum(side * side for *_, side in placed)
+    width = max(max((side for *_, side in placed), default=1.0), (total ** 0.5) * 1.6)
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for nodes, local, side in placed:
+        if x > 0 and x + side > width:
+            x, y, row = 0.0, y - row - 0.6, 0.0
+        for n in nodes:
+            lx, ly = local[n]
+            pos[n] = (round(x + side / 2 + lx * side * 0.45, 6), round(y - side / 2 + ly * side * 0.45, 6))
+        x += side + 0.6
+        row = max(row, side)
+    return pos
+
+
+def _component_layout(sub, nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """One component in [-1, 1]²: a seeded spring layout (forceatlas2 above 500 nodes: numpy only)."""
+    import networkx as nx
+
+    if len(nodes) == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    if len(nodes) == 2:
+        return {nodes[0]: (-0.6, 0.0), nodes[1]: (0.6, 0.0)}
+    from .network import canonical
+
+    sub = canonical(sub)
+    k = 1.8 / len(nodes) ** 0.5
+    if len(nodes) < 300:
+        raw = nx.spring_layout(sub, seed=SEED, k=k, iterations=200, weight=None)
+    else:
+        # Fruchterman-Reingold costs O(n²) per iteration (~12 s for 50 iterations at 1,500 nodes here): start
+        # from the spectral layout (scipy, ~0.4 s) and relax it with a few seeded iterations instead.
+        import numpy as np
+
+        jitter = np.random.default_rng(SEED)
+        start = {n: np.asarray(p) + jitter.normal(0.0, 0.02, 2)
+                 for n, p in sorted(nx.spectral_layout(sub).items())}
+        raw = nx.spring_layout(sub, pos=start, seed=SEED, k=k, iterations=12, weight=None)
+    xs = [float(p[0]) for p in raw.values()]
+    ys = [float(p[1]) for p in raw.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    half = max(max(xs) - min(xs), max(ys) - min(ys)) / 2 or 1.0
+    return {n: ((float(p[0]) - cx) / half, (float(p[1]) - cy) / half) for n, p in raw.items()}
+
+
+def figure(view: View) -> Figure:
+    """The brief as a matplotlib Figure (Agg canvas; pyplot's global state is not used)."""
+    import matplotlib as mpl
+    from matplotlib import patheffects
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from .viewhtml import ui_strings
+
+    g = view.graph
+    cjk = cjk_font()
+    families = ["DejaVu Sans", cjk] if cjk else ["DejaVu Sans"]
+    needs_cjk = any(_has_cjk(d["label"]) for _, d in g.nodes(data=True))
+    with mpl.rc_context({"font.family": families, "svg.hashsalt": "culturegraph", "axes.unicode_minus": False}):
+        fig = Figure(figsize=(16, 10), dpi=150, layout=None)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.02, 0.09, 0.74, 0.80))
+        ax.set_axis_off()
+        pos = layout(view)
+        colours = relation_colours(view)
+        segs, widths, cols = [], [], []
+        max_w = max((d.get("weight", 1) for *_, d in g.edges(data=True)), default=1)
+        for u, v, d in g.edges(data=True):
+            segs.append((pos[u], pos[v]))
+            widths.append(0.5 + 2.5 * (d.get("weight", 1) - 1) / max(max_w - 1, 1))
+            cols.append(next((colours[r][0] for r in d.get("relations", ()) if r in colours), OTHER_LINE))
+        ax.add_collection(LineCollection(segs, linewidths=widths, colors=cols, alpha=0.55, zorder=1))
+        sizes = {n: float(d.get("size", 0)) for n, d in g.nodes(data=True)}
+        top = max(sizes.values(), default=1.0) or 1.0
+        for cls, label, count in view.legend:
+            style = STYLES[cls]
+            nodes = [n for n, d in g.nodes(data=True) if d["type"] == cls]
+            ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes],
+                       s=[40 + 560 * (sizes[n] / top) for n in nodes], c=style.color, marker=style.marker,
+                       edgecolors="#2b333b", linewidths=0.5, zorder=2, label=f"{label} ({count})")
+        labelled = sorted(g.nodes, key=lambda n: (-sizes[n], g.nodes[n]["label"], n))
+        if g.number_of_nodes() > MAX_LABELS:
+            labelled = labelled[:MAX_LABELS]
+        stroke = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        columns = bool(view.positions)  # timeline layout: labels beside the two columns, never clipped
+        limit = 60 if columns else 38
+        left = min((p[0] for p in pos.values()), default=0.0)
+        for n in labelled:
+            text = g.nodes[n]["label"]
+            text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+            if columns:
+                first = pos[n][0] == left
+                where = {"xytext": (-12 if first else 12, 0), "ha": "right" if first else "left", "va": "center"}
+            else:
+                where = {"xytext": (0, -9), "ha": "center", "va": "top"}
+            ax.annotate(text, pos[n], textcoords="offset points", fontsize=7.5 + 3 * (sizes[n] / top), zorder=3,
+                        path_effects=stroke, color="#1d232a", **where)  # type: ignore[arg-type]
+        if pos:
+            xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+            padx, pady = (max(xs) - min(xs)) * (0.45 if columns else 0.06) or 1, (max(ys) - min(ys)) * 0.08 or 1
+            ax.set_xlim(min(xs) - padx, max(xs) + padx)
+            ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        fig.text(0.02, 0.965, view.title, fontsize=20, weight="bold", va="top")
+        ui = ui_strings(view.options.lang)
+        counts = ui["counts"].format(nodes=f"{g.number_of_nodes():,}", edges=f"{g.number_of_edges():,}")
+        fig.text(0.02, 0.925, f"{view.subtitle or ui['all_editions']} · {counts.rstrip('.')}", fontsize=12,
+                 color="#4a5560", va="top")
+        handles, _ = ax.get_legend_handles_labels()
+        for rel, (col, count) in colours.items():
+            handles.append(Line2D([0], [0], color=col, lw=2.5, label=f"{rel} ({count})"))
+        if handles:
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.775, 0.89), frameon=False,
+                       fontsize=10, markerscale=0.6, title=ui["legend"], title_fontsize=12, alignment="left")
+        fig.text(0.02, 0.035, footnote(view, missing_font=needs_cjk and not cjk), fontsize=9, color="#4a5560",
+                 va="bottom", wrap=True)
+    return fig
+
+
+def footnote(view: View, *, missing_font: bool = False) -> str:
+    """Date of the data, how to read the picture, and where its sources are (in the view's language)."""
+    from .viewhtml import ui_strings
+
+    ui = ui_strings(view.options.lang)
+    g = view.graph
+    srcs = {url for _, d in g.nodes(data=True) for url, _ in d.get("sources", ())}
+    srcs |= {url for *_, d in g.edges(data=True) for url, _ in d.get("sources", ())}
+    text = ui["brief_note"].format(date=view.data_date or "n/a", size=ui["size_word_" + view.options.size_by],
+                                   n=len(srcs))
+    if view.grouped:
+        text += f" ({view.original_nodes:,} nodes grouped by {view.grouped}; limit {view.node_limit:,}.)"
+    if missing_font:
+        text += " Hangul labels need a CJK font (Debian: fonts-noto-cjk); they may show as boxes here."
+    return text
+
+
+def image_bytes(view: View, fmt: str) -> bytes:
+    """The brief as ``png`` or ``svg`` bytes, identical for identical views (no dates in the metadata)."""
+    import matplotlib as mpl
+
+    fig = figure(view)
+    buf = io.BytesIO()
+    meta = {"Date": None} if fmt == "svg" else {"Software": "culturegraph (matplotlib)"}
+    with warnings.catch_warnings(), mpl.rc_context({"svg.hashsalt": "culturegraph"}):
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buf, format=fmt, metadata=meta, facecolor="white")
+    return buf.getvalue()
+
+
+TABLE_COLUMNS = ("record", "id", "label", "type", "years", "start", "end", "from", "to", "relation", "weight",
+                 "sources")
+
+
+def table_bytes(view: View) -> bytes:
+    """Nodes, then edges, one row each (UTF-8 with BOM so that spreadsheet programs read Hangul)."""
+    g = view.graph
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(TABLE_COLUMNS)
+    for n, d in g.nodes(data=True):
+        w.writerow(["node", d.get("id") or n, d["label"], d.get("type_label", d["type"]),
+                    " ".join(map(str, d.get("years", []))), d.get("start") or "", d.get("end") or "", "", "", "",
+                    "", " ".join(url for url, _ in d.get("sources", ()))])
+    for u, v, d in g.edges(data=True):
+        w.writerow(["edge", "", d.get("label", ""), "", " ".join(map(str, d.get("years", []))), "", "",
+                    g.nodes[u]["label"], g.nodes[v]["label"], "; ".join(d.get("relations", [])),
+                    d.get("weight", 1), " ".join(url for url, _ in d.get("sources", ()))])
+    return buf.getvalue().encode("utf-8-sig")
