@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "viz": ("culturegraph.cli_views", "viz_cmd"),
     "analyze": ("culturegraph.cli_views", "analyze_cmd"),
     "path": ("culturegraph.cli_views", "path_cmd"),
+    "serve": ("culturegraph.cli_serve", "serve_cmd"),
 }
 
 

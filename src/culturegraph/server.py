@@ -1,0 +1,321 @@
+"""The HTTP server: a read-only SPARQL 1.1 Protocol endpoint, a query page and linked-data pages.
+
+``create_app(cg, settings)`` returns a Starlette app; ``culturegraph serve`` hands it to uvicorn. Routes
+(modelled on oxigraph's ``cli/src/main.rs`` ``handle_request``):
+
+====================  ==========================================================================
+``/``                 the query page (named queries as examples, results table, downloads)
+``/sparql``           SPARQL 1.1 Protocol query operation (GET, POST form, POST direct); without a
+                      query: the service description
+``/id/{kind}/{id}``   an entity: HTML or RDF by ``Accept`` (``Vary: Accept``), or a document URL
+                      with an extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``)
+``/-/labels``         labels of IRIs in a language (used by the query page)
+``/static/…``         the page's CSS/JS, vendored (nothing is loaded from a CDN)
+====================  ==========================================================================
+
+Queries run in :class:`~culturegraph.query_workers.WorkerPool` processes (killable on timeout); entity
+pages are anchored look-ups and run on the facade's store in this process. Every error has one shape:
+``{"error": {"status", "title", "detail"}}`` (plain text or an HTML page when the client asked for those).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .errors import CultureGraphError, NotFound, QueryError
+from .settings import Settings
+from .sparql_protocol import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    ProtocolError,
+    choose_format,
+    negotiate,
+    parse_accept,
+    read_body,
+    read_request,
+    service_description,
+)
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("en", "ko", "id")
+DOC_EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml", "html": "html"}
+ENTITY_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), ("text/turtle", "turtle"),
+                 ("application/ld+json", "jsonld"), ("application/n-triples", "ntriples"),
+                 ("application/rdf+xml", "rdfxml"), ("application/x-turtle", "turtle"),
+                 ("text/plain", "ntriples"), ("application/json", "jsonld")]
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+TRUNCATED, ROWS = "Culturegraph-Truncated", "Culturegraph-Rows"
+
+
+def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | None = None) -> Starlette:
+    """The ASGI app serving ``cg`` (a :class:`~culturegraph.api.CultureGraph`).
+
+    :param settings: limits and switches (default: ``cg.settings``): ``query_timeout``, ``max_rows``,
+        ``max_body_bytes``, ``query_workers``, ``allow_service``, ``base_iri``, ``default_lang``.
+    :param queue_limit: requests that may wait for a busy worker pool before a 503 (default 8 per worker).
+    """
+    import jinja2
+
+    from .export.routes import publishing_routes
+    from .ldpages import Describer
+    from .namespaces import all_prefixes
+    from .query_workers import Job, WorkerPool
+
+    st = settings or cg.settings
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    state: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        import pyoxigraph as ox
+
+        quads = cg.ox_quads
+        state["describer"] = Describer(cg.store, st.base_iri, st.default_lang)
+        state["triples"] = len({q.triple for q in quads})
+        state["graphs"] = sorted(str(g.value) for g in cg.store.named_graphs() if isinstance(g, ox.NamedNode))
+        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        pool = WorkerPool(nquads, size=st.query_workers, timeout=st.query_timeout,
+                          prefixes=all_prefixes(st.base_iri), base_iri=st.base_iri, queue_limit=queue_limit)
+        await pool.start()
+        state["pool"] = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    def describer() -> Describer:
+        return state["describer"]
+
+    def page(name: str, request: Request, code: int = 200, path: str | None = None,
+             **context: Any) -> HTMLResponse:
+        lang = request_lang(request, st.default_lang)
+        html = env.get_template(name).render(lang=lang, langs=LANGS, path=path or request.url.path,
+                                             query_string=request.url.query, **context)
+        return HTMLResponse(html, status_code=code, headers={"Content-Security-Policy": CSP})
+
+    # ------------------------------------------------------------------ errors
+    def error_response(request: Request, status: int, detail: str,
+                       headers: dict[str, str] | None = None) -> Response:
+        title = HTTPStatus(status).phrase
+        wants = error_media(request.headers.get("accept"))
+        if wants == "html":
+            resp: Response = page("server/error.html", request, status, status=status, title=title, detail=detail)
+        elif wants == "text":
+            resp = PlainTextResponse(f"{status} {title}: {detail}\n", status_code=status)
+        else:
+            resp = JSONResponse({"error": {"status": status, "title": title, "detail": detail}},
+                                status_code=status)
+        resp.headers.update(headers or {})
+        return resp
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, CultureGraphError):
+            return error_response(request, exc.http_status, str(exc), getattr(exc, "headers", None))
+        if isinstance(exc, HTTPException):
+            detail = exc.detail if exc.status_code != 404 else f"nothing at {request.url.path}"
+            return error_response(request, exc.status_code, str(detail), dict(exc.headers or {}))
+        return error_response(request, 500, f"internal error: {type(exc).__name__}")
+
+    # ------------------------------------------------------------------ /sparql
+    async def sparql(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": "GET, POST, HEAD, OPTIONS"})
+        from .sparql_guard import inspect_query
+
+        preq = await read_request(request, st.max_body_bytes)
+        accept = request.headers.get("accept")
+        if preq is None:
+            if prefers_html(accept):
+                return RedirectResponse("/", status_code=303)
+            return rdf_response(request, service_graph(request), "Service description")
+        info = inspect_query(preq.query, st.allow_service)
+        fmt_param = preq.first("format")
+        if request.method == "GET" and not fmt_param and prefers_html(accept):
+            return RedirectResponse("/?" + urlencode({"query": preq.query}), status_code=303)
+        kind = "graph" if info.form in ("construct", "describe") else "select"
+        fmt = choose_format(kind, fmt_param, accept)
+        for iri in (preq.default_graphs or []) + (preq.named_graphs or []):
+            check_iri(iri)
+        job = Job(preq.query, result_format=fmt.key if kind == "select" else "json",
+                  graph_format=fmt.key if kind == "graph" else "turtle",
+                  default_graphs=preq.default_graphs, named_graphs=preq.named_graphs,
+                  union=not info.has_from, max_rows=st.max_rows)
+        return await run_job(request, job, bool(preq.first("download")))
+
+    async def run_job(request: Request, job: Job, download: bool, name: str = "results") -> Response:
+        outcome = await state["pool"].run(job)
+        table = GRAPH_FORMATS if outcome.kind == "graph" else RESULT_FORMATS
+        f = table[outcome.fmt]
+        headers = {"Vary": "Accept", ROWS: str(outcome.rows), "Cache-Control": "no-store"}
+        if outcome.truncated:
+            headers[TRUNCATED] = f"true; max-rows={st.max_rows}"
+        if download:
+            headers["Content-Disposition"] = f'attachment; filename="{name}.{f.extension}"'
+        body = b"" if request.method == "HEAD" else outcome.body
+        return Response(body, media_type=f.media_type, headers=headers)
+
+    # ------------------------------------------------------------------ /queries (the named queries)
+    async def queries_list(request: Request) -> Response:
+        if prefers_html(request.headers.get("accept")):
+            return RedirectResponse("/", status_code=303)
+        return JSONResponse([q.meta() for q in registry()])
+
+    async def named(request: Request) -> Response:
+        from .queries import find
+        from .query_workers import term_spec
+
+        q = find({nq.name: nq for nq in registry()}, request.path_params["name"])
+        params = dict(request.query_params)
+        fmt_param = params.pop("format", None)
+        download = bool(params.pop("download", None))
+        lang = params.pop("lang", None)
+        bindings = q.bind(params, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
+        kind = "graph" if q.form in ("CONSTRUCT", "DESCRIBE") else "select"
+        fmt = choose_format(kind, fmt_param, request.headers.get("accept"))
+        job = Job(q.sparql, result_format=fmt.key if kind == "select" else "json",
+                  graph_format=fmt.key if kind == "graph" else "turtle", max_rows=st.max_rows,
+                  substitutions={k: term_spec(v) for k, v in bindings.items()}, drop=tuple(bindings))
+        return await run_job(request, job, download, q.name)
+
+    def registry() -> list[Any]:
+        if "registry" not in state:
+            state["registry"] = list(cg.named_queries())
+        return state["registry"]
+
+    def service_graph(request: Request) -> list:
+        endpoint = str(request.url.replace(query="", fragment=""))
+        return service_description(endpoint, st.base_iri, state["triples"], state["graphs"],
+                                   federated=bool(st.allow_service))
+
+    def rdf_response(request: Request, triples: list, what: str) -> Response:
+        import pyoxigraph as ox
+
+        key = negotiate(request.headers.get("accept"), [o for o in ENTITY_OFFERS if o[1] != "html"])
+        if key is None:
+            raise ProtocolError(406, f"{what} is available as " +
+                                ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
+        formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+        prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#",
+                    "void": "http://rdfs.org/ns/void#"} if key in ("turtle", "rdfxml") else None
+        body = ox.serialize(triples, format=formats[key], prefixes=prefixes) or b""
+        return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
+
+    # ------------------------------------------------------------------ /id/…
+    async def entity(request: Request) -> Response:
+        path = request.path_params["path"]
+        fmt = None
+        stem, dot, ext = path.rpartition(".")
+        if dot and ext in DOC_EXTENSIONS and "/" in stem:
+            path, fmt = stem, DOC_EXTENSIONS[ext]
+        iri = st.base_iri + "id/" + path
+        d = describer()
+        if not d.exists(iri):
+            raise NotFound(f"no entity {iri} in this dataset")
+        headers = {"Vary": "Accept"}
+        if fmt is None:
+            fmt = negotiate(request.headers.get("accept"), ENTITY_OFFERS)
+            if fmt is None:
+                raise ProtocolError(406, "entities are available as text/html, " +
+                                    ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
+            ext = {v: k for k, v in DOC_EXTENSIONS.items()}[fmt]
+            headers["Content-Location"] = f"/id/{path}.{ext}"
+        if fmt == "html":
+            lang = request_lang(request, st.default_lang)
+            resp: Response = page("server/entity.html", request, path=f"/id/{path}", view=d.view(iri, lang),
+                                  doc=f"/id/{path}", formats=[(k, v) for k, v in DOC_EXTENSIONS.items() if v != "html"])
+        else:
+            resp = Response(d.serialize(iri, fmt), media_type=GRAPH_FORMATS[fmt].media_type)
+        resp.headers.update(headers)
+        return resp
+
+    # ------------------------------------------------------------------ the page
+    async def index(request: Request) -> Response:
+        return page("server/index.html", request, examples=[q.meta() | {"sparql": q.sparql} for q in registry()],
+                    query=request.query_params.get("query", ""), max_rows=st.max_rows,
+                    timeout=st.query_timeout, formats=list(RESULT_FORMATS.values()))
+
+    async def labels(request: Request) -> Response:
+        body = await read_body(request, st.max_body_bytes)
+        try:
+            data = json.loads(body or b"{}")
+            iris = [str(i) for i in data.get("iris", [])][:st.max_rows * 4]
+            lang = str(data.get("lang") or st.default_lang)
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise QueryError(f'expected JSON {{"iris": [...], "lang": "en"}}: {exc}') from exc
+        d = describer()
+        out = {i: {"label": d.label(i, lang), "href": d.href(i)} for i in iris if i.startswith("http")}
+        return JSONResponse(out)
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
+        Route("/id/{path:path}", entity, methods=["GET", "HEAD"]),
+        Route("/queries", queries_list, methods=["GET", "HEAD"]),
+        Route("/queries/{name}", named, methods=["GET", "HEAD"]),
+        Route("/-/labels", labels, methods=["POST"]),
+        *publishing_routes(cg),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    handlers: dict[Any, Any] = {CultureGraphError: on_error, HTTPException: on_error, Exception: on_error}
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+                             allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+                             allow_headers=["Accept", "Content-Type", "Accept-Language"],
+                             expose_headers=[TRUNCATED, ROWS, "Content-Location"], max_age=86400)]
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
+
+
+def check_iri(iri: str) -> None:
+    """Raise a 400 unless ``iri`` is an absolute IRI (graph names in ``default-graph-uri`` …)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise QueryError(f"not an IRI: {iri!r} ({exc})") from exc
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when the client's most wanted media range is explicitly ``text/html`` (a browser)."""
+    return error_media(accept) == "html"
+
+
+def error_media(accept: str | None) -> str:
+    """``html``, ``text`` or ``json``: how to write an error for this Accept header."""
+    ranges = parse_accept(accept)
+    top = max(ranges, key=lambda r: r[1])[0]
+    if top in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if top.startswith("text/"):
+        return "text"
+    return "json"
+
+
+def request_lang(request: Request, default: str) -> str:
+    """``?lang=`` or the first language of ``Accept-Language`` or ``default``."""
+    lang = request.query_params.get("lang")
+    if lang:
+        return lang.strip().lower()[:35] or default
+    header = request.headers.get("accept-language")
+    if header:
+        ranges = [(r, q) for r, q in parse_accept(header) if r != "*"]
+        if ranges:
+            return max(ranges, key=lambda r: r[1])[0].split("-")[0][:8]
+    return default

@@ -1,0 +1,225 @@
+// culturegraph query page: runs the editor's query against /sparql and draws the results table.
+// Every value is inserted with textContent (never innerHTML), so labels and literals stay text.
+(function () {
+  "use strict";
+  var editor = null;
+  var lastResult = null;
+  var named = null;  // {name, sparql, params} while the editor holds an unedited named query
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+  function queryText() { return editor ? editor.getValue() : $("query").value; }
+  function setQuery(text) { if (editor) { editor.setValue(text); } else { $("query").value = text; } }
+  function lang() { return $("lang").value; }
+
+  function paramValues() {
+    var out = {};
+    Array.prototype.forEach.call(document.querySelectorAll("#params-fields input"), function (i) {
+      out[i.getAttribute("name")] = i.value;
+    });
+    return out;
+  }
+
+  // What to request: a named query by name with its parameters, or the editor text as plain SPARQL.
+  function target(extra, forLang) {
+    var p;
+    if (named && queryText() === named.sparql) {
+      p = new URLSearchParams(paramValues());
+      p.set("lang", forLang || lang());
+      Object.keys(extra || {}).forEach(function (k) { p.set(k, extra[k]); });
+      return { path: "/queries/" + encodeURIComponent(named.name), params: p,
+               page: "/?" + new URLSearchParams(Object.assign({ name: named.name }, paramValues(), { lang: forLang || lang() })).toString() };
+    }
+    p = new URLSearchParams(Object.assign({ query: queryText() }, extra || {}));
+    return { path: "/sparql", params: p,
+             page: "/?" + new URLSearchParams({ query: queryText(), lang: forLang || lang() }).toString() };
+  }
+
+  function updateLinks() {
+    if (named && queryText() !== named.sparql) { showParams(null); }
+    var permalink = target().page;
+    $("permalink").setAttribute("href", permalink);
+    Array.prototype.forEach.call(document.querySelectorAll("a.download"), function (a) {
+      var t = target({ format: a.getAttribute("data-format"), download: "1" });
+      a.setAttribute("href", t.path + "?" + t.params.toString());
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".langs a[data-lang]"), function (a) {
+      a.setAttribute("href", target(null, a.getAttribute("data-lang")).page);
+    });
+    return permalink;
+  }
+
+  function showParams(example, values) {
+    named = example;
+    var box = $("params"), fields = $("params-fields");
+    fields.textContent = "";
+    var shown = example ? example.params.filter(function (p) { return p.type !== "lang"; }) : [];
+    box.hidden = !shown.length;
+    if (!example) { return; }
+    $("params-name").textContent = example.name;
+    shown.forEach(function (p) {
+      var label = el("label", { "class": "param" });
+      label.appendChild(el("span", {}, p.name + " (" + p.type + ")"));
+      var input = el("input", { name: p.name, type: "text", title: p.help || "" });
+      input.value = (values && values[p.name]) || p.default || "";
+      input.addEventListener("input", updateLinks);
+      label.appendChild(input);
+      if (p.help) { label.appendChild(el("small", { "class": "muted" }, p.help)); }
+      fields.appendChild(label);
+    });
+  }
+
+  function status(text, cls) {
+    var s = $("status");
+    s.textContent = text;
+    s.className = cls || "";
+  }
+
+  function fetchLabels(iris) {
+    if (!iris.length) { return Promise.resolve({}); }
+    return fetch("/-/labels", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ iris: iris, lang: lang() })
+    }).then(function (r) { return r.ok ? r.json() : {}; }).catch(function () { return {}; });
+  }
+
+  function cell(term, labels) {
+    var td = el("td");
+    if (!term) { return td; }
+    if (term.type === "uri") {
+      var info = labels[term.value];
+      var text = info ? info.label : term.value;
+      var href = info ? info.href : null;
+      var node = href ? el("a", { href: href.charAt(0) === "/" ? href + "?lang=" + encodeURIComponent(lang()) : href, title: term.value }, text)
+                      : el("span", { title: term.value }, text);
+      td.appendChild(node);
+    } else if (term.type === "bnode") {
+      td.appendChild(el("span", { "class": "bnode" }, "_:" + term.value));
+    } else {
+      td.appendChild(el("span", { "class": "literal" }, term.value));
+      if (term["xml:lang"]) { td.appendChild(el("span", { "class": "tag" }, "@" + term["xml:lang"])); }
+    }
+    return td;
+  }
+
+  function drawTable(data, truncated, rows) {
+    var out = $("results");
+    out.textContent = "";
+    var vars = data.head.vars || [];
+    var bindings = data.results.bindings;
+    var iris = [];
+    bindings.forEach(function (b) {
+      vars.forEach(function (v) { if (b[v] && b[v].type === "uri") { iris.push(b[v].value); } });
+    });
+    return fetchLabels(Array.from(new Set(iris))).then(function (labels) {
+      out.textContent = "";
+      if (truncated) {
+        out.appendChild(el("p", { "class": "notice truncated" },
+          "Only the first " + rows + " rows are shown: the result was cut at the row limit (" + truncated + "). Add LIMIT/OFFSET or download a narrower query."));
+      }
+      var table = el("table", { "class": "results" });
+      var thead = el("thead"); var tr = el("tr");
+      vars.forEach(function (v) { tr.appendChild(el("th", {}, v)); });
+      thead.appendChild(tr); table.appendChild(thead);
+      var tbody = el("tbody");
+      bindings.forEach(function (b) {
+        var row = el("tr");
+        vars.forEach(function (v) { row.appendChild(cell(b[v], labels)); });
+        tbody.appendChild(row);
+      });
+      table.appendChild(tbody);
+      out.appendChild(table);
+    });
+  }
+
+  function run() {
+    var permalink = updateLinks();
+    var t = target();
+    if (window.history && window.history.replaceState) { window.history.replaceState(null, "", permalink); }
+    status("Running…", "running");
+    $("results").textContent = "";
+    var started = performance.now();
+    var accept = "application/sparql-results+json, text/turtle;q=0.9";
+    var req = t.path === "/sparql"
+      ? fetch("/sparql", { method: "POST", body: t.params.toString(),
+                           headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": accept } })
+      : fetch(t.path + "?" + t.params.toString(), { headers: { "Accept": accept } });
+    return req.then(function (resp) {
+      var ms = Math.round(performance.now() - started);
+      var ctype = resp.headers.get("Content-Type") || "";
+      if (!resp.ok) {
+        return resp.json().then(function (err) {
+          var e = err && err.error ? err.error : { status: resp.status, title: resp.statusText, detail: "" };
+          status(e.status + " " + e.title + ": " + e.detail, "error");
+        }, function () { status(resp.status + " " + resp.statusText, "error"); });
+      }
+      var truncated = resp.headers.get("Culturegraph-Truncated");
+      var rows = resp.headers.get("Culturegraph-Rows");
+      if (ctype.indexOf("json") >= 0) {
+        return resp.json().then(function (data) {
+          lastResult = { data: data, truncated: truncated, rows: rows };
+          if (typeof data.boolean === "boolean") {
+            status("ASK: " + data.boolean + " (" + ms + " ms)", "ok");
+            $("results").appendChild(el("p", { "class": "boolean" }, String(data.boolean)));
+            return;
+          }
+          status(data.results.bindings.length + " rows in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
+          return drawTable(data, truncated, rows);
+        });
+      }
+      return resp.text().then(function (text) {
+        lastResult = null;
+        status((rows || "?") + " triples in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
+        $("results").appendChild(el("pre", { "class": "graph" }, text));
+      });
+    }).catch(function (e) { status("Request failed: " + e, "error"); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.CodeMirror) {
+      editor = window.CodeMirror.fromTextArea($("query"), {
+        mode: "application/sparql-query", lineNumbers: true, matchBrackets: true, indentUnit: 2,
+        extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run }
+      });
+      editor.on("change", updateLinks);
+    } else {
+      $("query").addEventListener("input", updateLinks);
+    }
+    $("query-form").addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+    $("lang").addEventListener("change", function () {
+      document.querySelector("input[name=lang]").value = lang();
+      document.documentElement.setAttribute("lang", lang());
+      updateLinks();
+      if (lastResult && lastResult.data.results) { drawTable(lastResult.data, lastResult.truncated, lastResult.rows); }
+    });
+    function choose(b, values) {
+      var example = { name: b.getAttribute("data-name"), sparql: b.getAttribute("data-query"),
+                      params: JSON.parse(b.getAttribute("data-params") || "[]") };
+      named = null;
+      setQuery(example.sparql);
+      showParams(example, values);
+      Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (x) { x.classList.remove("active"); });
+      b.classList.add("active");
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (b) {
+      b.addEventListener("click", function () { choose(b); run(); });
+    });
+    var url = new URLSearchParams(window.location.search);
+    var start = url.get("name") && document.querySelector('button.example[data-name="' + CSS.escape(url.get("name")) + '"]');
+    if (start) {
+      var values = {};
+      url.forEach(function (v, k) { values[k] = v; });
+      choose(start, values);
+      run();
+    } else {
+      updateLinks();
+      if (url.get("query")) { run(); }
+    }
+  });
+})();

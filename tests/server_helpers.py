@@ -1,0 +1,90 @@
+"""Helpers for the server tests: start ``culturegraph serve`` on a free loopback port, make projects."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import FIXTURES, copy_project
+
+XSS_LABEL = "<script>alert(1)</script>"
+
+
+def xss_project(dest: Path) -> Path:
+    """The mini fixture project plus one clearly synthetic person whose labels are HTML/JS payloads."""
+    root = copy_project(dest, FIXTURES / "mini" / "data")
+    people = root / "data" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    addition = (
+        "  - id: synthetic-xss-person\n"
+        f"    name: {{en: \"{XSS_LABEL}\", ko: \"<img src=x onerror=alert(2)>\"}}\n"
+        "    description: {en: \"synthetic test fixture: a label that must be shown as text\"}\n"
+        "    sources: [cityweekly-2025-11-08]\n"
+    )
+    people.write_text(text.replace("people:\n", "people:\n" + addition, 1), encoding="utf-8")
+    return root
+
+
+class Server:
+    """A ``culturegraph serve`` subprocess on 127.0.0.1 and a free port."""
+
+    def __init__(self, root: Path, *args: str, env: dict[str, str] | None = None):
+        exe = Path(sys.executable).with_name("culturegraph")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(
+            [str(exe), "serve", "--root", str(root), "--host", "127.0.0.1", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=full_env,
+            start_new_session=True)
+        self.output: list[str] = []
+        deadline = time.monotonic() + 120
+        self.url = ""
+        assert self.proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            m = re.search(r"serving (http://127\.0\.0\.1:\d+)/", line)
+            if m:
+                self.url = m.group(1)
+                break
+        if not self.url:
+            self.stop()
+            raise RuntimeError("server did not start:\n" + "".join(self.output))
+        threading.Thread(target=self._drain, daemon=True).start()
+        self._wait_ready()
+
+    def _drain(self) -> None:
+        """Keep reading the server's output so a full pipe never blocks it."""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/sparql?query=ASK%7B%7D", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer")
+
+    def stop(self) -> None:
+        """Stop the server and its worker processes (its own process group)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
