@@ -29,7 +29,8 @@ def test_dumps_are_byte_identical_across_hash_seeds(project: str, request: pytes
         assert res.returncode == 0, res.stderr
         digests.append(digest(out))
     assert digests[0] == digests[1] == digests[2]
-    assert set(digests[0]) == {"culturegraph.ttl", "culturegraph.nq", "culturegraph.trig"}
+    assert set(digests[0]) == {"culturegraph.ttl", "culturegraph.nq", "culturegraph.trig",
+                               "culturegraph.key.json"}  # content key: lets `query` reuse the dump
 
 
 def test_dumps_agree_with_each_other_and_keep_one_graph_per_record(mini: Path) -> None:
@@ -54,7 +55,7 @@ def test_dumps_agree_with_each_other_and_keep_one_graph_per_record(mini: Path) -
 def test_no_temporary_files_left_behind(mini: Path) -> None:
     assert run_cli("build", cwd=mini).returncode == 0
     assert sorted(p.name for p in (mini / "dist").iterdir()) == [
-        "culturegraph.nq", "culturegraph.trig", "culturegraph.ttl"]
+        "culturegraph.key.json", "culturegraph.nq", "culturegraph.trig", "culturegraph.ttl"]
 
 
 def test_build_refuses_non_conforming_data_and_keeps_dist(mini: Path) -> None:

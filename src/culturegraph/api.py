@@ -16,11 +16,10 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from .errors import QueryError
 from .load import LoadResult, load
 from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
-from .store import OxQuad, from_ox, oxigraph_store, to_ox_quads
+from .store import Engine, OxQuad, oxigraph_store, param_term, to_ox_quads
 
 
 def default_root() -> Path:
@@ -89,13 +88,26 @@ class CultureGraph:
 
     @cached_property
     def ox_quads(self) -> list[OxQuad]:
-        """Ontology + data quads as pyoxigraph quads, one named graph per record."""
-        return to_ox_quads(self.loaded.ontology_quads + self.loaded.quads)
+        """Ontology + data quads as pyoxigraph quads, one named graph per record, plus the build-time
+        analytics in ``{base}graph/derived`` (:mod:`culturegraph.derived`)."""
+        from .derived import derive
+
+        quads = to_ox_quads(self.loaded.ontology_quads + self.loaded.quads)
+        return quads + derive(quads, self.settings.base_iri)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The query engine (settings ``store`` and ``store_path``; :mod:`culturegraph.snapshot`): reuses a
+        prebuilt ``dist/`` dump or on-disk store when the data has not changed, else loads ``data/``."""
+        from .snapshot import open_engine
+
+        return open_engine(self)
 
     @cached_property
     def store(self) -> ox.Store:
-        """The pyoxigraph store queries run on (default graph = union of the named graphs)."""
-        return oxigraph_store(self.ox_quads, self.settings.store_path)
+        """The pyoxigraph store (default graph = union of the named graphs): the engine's own when the
+        engine is Oxigraph, else one built from the data."""
+        return getattr(self.engine, "store", None) or oxigraph_store(self.ox_quads)
 
     @cached_property
     def graph(self) -> Graph:
@@ -107,6 +119,10 @@ class CultureGraph:
 
     def iri(self, record_id: str) -> URIRef:
         """The IRI of a record id, e.g. ``cg.iri("kofice")``."""
+        if "loaded" not in self.__dict__ and "engine" in self.__dict__:  # prebuilt store: no YAML read
+            from .snapshot import find_record
+
+            return find_record(self, record_id)
         return self.loaded.iri(record_id)
 
     # ------------------------------------------------------------------ checking
@@ -143,12 +159,18 @@ class CultureGraph:
         replaced all together, atomically.
         """
         from .io import write_files
+        from .snapshot import DUMP_FILE, KEY_FILE, key_record
 
         if validate:
             self.check()
         out_dir = Path(out) if out is not None else self.root / "dist"
-        files = {out_dir / name: data for name, data in self.dumps().items()}
+        dumps = self.dumps()
+        # the content key lets query/serve load the dump instead of the YAML while the data is unchanged
+        dumps[KEY_FILE] = key_record(self, len(self.ox_quads), dumps[DUMP_FILE])
+        files = {out_dir / name: data for name, data in dumps.items()}
         write_files(files)
+        if self.settings.store_path:
+            self.engine  # noqa: B018 -- (re)builds the on-disk store when its key is stale
         return {p.name: p for p in files}
 
     # ------------------------------------------------------------------ querying
@@ -159,44 +181,18 @@ class CultureGraph:
         >>> CultureGraph().query("ASK { ?s a cg:Edition }").boolean
         True
         """
-        subs: dict[ox.Variable, Any] = {ox.Variable(k): _param_term(v) for k, v in (params or {}).items()}
-        prefixes = all_prefixes(self.settings.base_iri)
-        try:
-            res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True,
-                                   substitutions=subs or None)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}", line=getattr(exc, "lineno", None),
-                             column=getattr(exc, "offset", None)) from exc
-        cap = limit if limit is not None else self.settings.max_rows
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult("ask", [], [], boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            variables = [v.value for v in res.variables]
-            rows: list[tuple[Any, ...]] = []
-            truncated = False
-            for sol in res:
-                if len(rows) >= cap:
-                    truncated = True
-                    break
-                rows.append(tuple(from_ox(sol[i]) for i in range(len(variables))))
-            return QueryResult("select", variables, rows, truncated=truncated)
-        triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in res]
-        return QueryResult("graph", [], [], triples=triples)
+        subs = {k: param_term(v) for k, v in (params or {}).items()}
+        res = self.engine.query(sparql, prefixes=all_prefixes(self.settings.base_iri), substitutions=subs,
+                                limit=limit if limit is not None else self.settings.max_rows)
+        return QueryResult(res.kind, res.variables, res.rows, boolean=res.boolean, triples=res.triples,
+                           truncated=res.truncated)
 
     # ------------------------------------------------------------------ labels and stats
     def label(self, iri: str | URIRef, lang: str | None = None) -> str:
         """The label of a resource: requested language, then English, then any (then the IRI's tail)."""
         from .labels import pick_label
 
-        node = ox.NamedNode(str(iri))
-        cands: list[tuple[str, str | None]] = []
-        for pred in (RDFS.label, SKOS.prefLabel):
-            for q in self.store.quads_for_pattern(node, ox.NamedNode(str(pred)), None):
-                obj = q.object
-                if isinstance(obj, ox.Literal):
-                    cands.append((obj.value, obj.language))
-            if cands:
-                break
+        cands = self.engine.label_candidates(str(iri), (str(RDFS.label), str(SKOS.prefLabel)))
         chosen = pick_label(cands, lang or self.settings.default_lang)
         return chosen or str(iri).rstrip("/").rsplit("/", 1)[-1]
 
@@ -263,15 +259,3 @@ class CultureGraph:
 
         return explain_path(self, a, b, lang=lang)
 
-
-def _param_term(value: Any) -> ox.NamedNode | ox.Literal:
-    """A Python value as an RDF term: rdflib terms as they are, ``int``/``bool`` typed, ``str`` plain."""
-    from .store import to_ox
-
-    if isinstance(value, URIRef | Literal):
-        return to_ox(value)  # type: ignore[return-value]
-    if isinstance(value, ox.NamedNode | ox.Literal):
-        return value
-    if isinstance(value, bool | int | float):
-        return to_ox(Literal(value))  # type: ignore[return-value]
-    return ox.Literal(str(value))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import handle_errors, make_graph, root_option
+from .cli import handle_errors, make_graph, root_option, store_options
 
 if TYPE_CHECKING:
     from .api import QueryResult
@@ -36,6 +36,7 @@ CELL_WIDTH = 60  # widest cell of the aligned text table (longer text is cut wit
 @click.option("--limit", type=click.IntRange(min=0), default=None,
               help="Most rows to print (default: the max_rows setting); a cut is reported on stderr.")
 @root_option
+@store_options
 @handle_errors
 def query_cmd(query: str | None, sparql_text: str | None, params: tuple[str, ...], fmt: str,
               endpoint: str | None, lang: str | None, limit: int | None, root: str | None) -> None:

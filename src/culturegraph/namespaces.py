@@ -34,6 +34,7 @@ class CG(DefinedNamespace):
     Claim: URIRef
     Closing: URIRef
     CoOrganiser: URIRef
+    CoParticipation: URIRef
     Company: URIRef
     Concert: URIRef
     ConfidenceLevel: URIRef
@@ -45,8 +46,10 @@ class CG(DefinedNamespace):
     CultureWeek: URIRef
     Curator: URIRef
     Declaration: URIRef
+    DerivedRecord: URIRef
     Discussant: URIRef
     Edition: URIRef
+    EditionParticipation: URIRef
     EventKind: URIRef
     EventKindScheme: URIRef
     ExhibitingArtist: URIRef
@@ -109,6 +112,7 @@ class CG(DefinedNamespace):
     Summit: URIRef
     Supporter: URIRef
     Theme: URIRef
+    ThemeYearCount: URIRef
     University: URIRef
     Venue: URIRef
     Workshop: URIRef
@@ -120,7 +124,10 @@ class CG(DefinedNamespace):
     asserted: URIRef
     basedIn: URIRef
     claimLanguage: URIRef
+    coParticipant: URIRef
     confidence: URIRef
+    count: URIRef
+    countedTheme: URIRef
     country: URIRef
     dateNote: URIRef
     eventKind: URIRef
@@ -140,6 +147,10 @@ class CG(DefinedNamespace):
     participant: URIRef
     participatingCountry: URIRef
     participatingCountryCount: URIRef
+    participationAgent: URIRef
+    participationCount: URIRef
+    participationEdition: URIRef
+    participationRole: URIRef
     party: URIRef
     positionAtTime: URIRef
     publisherName: URIRef
@@ -148,12 +159,16 @@ class CG(DefinedNamespace):
     role: URIRef
     runBy: URIRef
     sessionKind: URIRef
+    sharedEdition: URIRef
     signedAt: URIRef
     talkTitle: URIRef
     theme: URIRef
     themeTitle: URIRef
+    tookPartIn: URIRef
     topic: URIRef
     venue: URIRef
+    weight: URIRef
+    year: URIRef
 
 
 PREFIXES: dict[str, str] = {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
-
 if TYPE_CHECKING:
     from .api import CultureGraph
 
@@ -44,14 +42,25 @@ def compute_stats(cg: CultureGraph) -> dict[str, Any]:
     out["places"] = out["countries"] + out["cities"] + out["venues"]
     out["low-confidence facts"] = int(cg.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s cg:confidence cg:Low }").rows[0][0])
-    out["triples (data)"] = len({(q[0], q[1], q[2]) for q in cg.loaded.quads})
-    out["triples (with ontology)"] = len({(q.subject, q.predicate, q.object) for q in cg.ox_quads})
-    out["named graphs"] = len({q[3] for q in cg.loaded.quads})
+    # counted in the store (not in the YAML), so stats also work on a prebuilt store
+    counts = cg.query(
+        "SELECT ?kind (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?kind ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "BIND(IF(STRENDS(STR(?g), '/graph/derived'), 'derived', "
+        "IF(STRENDS(STR(?g), '/graph/ontology'), 'ontology', 'data')) AS ?kind) } } } GROUP BY ?kind")
+    by_kind = {str(r[0]): int(r[1]) for r in counts.rows}
+    out["triples (data)"] = by_kind.get("data", 0)
+    out["triples (with ontology)"] = int(cg.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(!STRENDS(STR(?g), '/graph/derived')) } }").rows[0][0])
+    out["triples (derived)"] = by_kind.get("derived", 0)
+    out["named graphs"] = int(cg.query(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s a ?t } "
+        "FILTER(!STRENDS(STR(?g), '/graph/derived') && !STRENDS(STR(?g), '/graph/ontology')) }").rows[0][0])
     langs = cg.query(
         "SELECT ?lang (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } "
-        "FILTER(?g != ?ontology) BIND(LANG(?l) AS ?lang) FILTER(?lang != '') } "
+        "FILTER(!STRENDS(STR(?g), '/graph/ontology') && !STRENDS(STR(?g), '/graph/derived')) "
+        "BIND(LANG(?l) AS ?lang) FILTER(?lang != '') } "
         "GROUP BY ?lang ORDER BY DESC(?n) ?lang",
-        params={"ontology": URIRef(cg.settings.base_iri + "graph/ontology")},
     )
     out["label languages"] = {str(r[0]): int(r[1]) for r in langs.rows}
     return out

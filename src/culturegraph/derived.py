@@ -1,0 +1,230 @@
+"""Materialised analytics: statements derived from the data once, at load/build time.
+
+Questions such as "which organisations took part in the same editions, and how often" are global
+self-joins; asked at query time they take 15 s at 1M triples and minutes at 5M even in Oxigraph
+(``../shared/PERFORMANCE.md``). This module answers them in one linear pass over the quads and writes the
+answers into their own named graph ``{base}graph/derived``, so queries become index lookups:
+
+- **agent–edition participation** — every person or organisation that took part (``cg:participant`` of a
+  participation, or ``cg:party`` to an agreement) in an edition, directly or in one of its sessions, related
+  (side) events or agreements (``schema:superEvent`` chains are followed):
+  ``?agent cg:tookPartIn ?edition`` plus an n-ary ``cg:EditionParticipation`` node
+  ``{base}id/derived/edition-participation/{agent-id}/{edition-id}`` with ``cg:participationAgent``,
+  ``cg:participationEdition``, every ``cg:participationRole`` and ``cg:participationCount``;
+- **organisation co-participation** — a ``cg:CoParticipation`` node ``{base}id/derived/copart/{a}/{b}``
+  (ids in order) for each pair of organisations that took part in at least one common edition, with both
+  ``cg:coParticipant``, every ``cg:sharedEdition`` and ``cg:weight`` = the number of shared editions;
+- **theme by year** — a ``cg:ThemeYearCount`` node ``{base}id/derived/theme-year/{theme-id}/{year}`` with
+  ``cg:countedTheme``, ``cg:year`` and ``cg:count`` = the editions, sessions and related events tagged with
+  the theme (``cg:theme``) that took place that year (an event without a date takes its edition's year).
+
+The graph is marked as derived with PROV: ``{base}graph/derived`` is a ``prov:Entity``
+``prov:wasGeneratedBy`` a ``prov:Activity`` that ``prov:used`` every data graph and
+``prov:wasAssociatedWith`` the culturegraph version that ran it. The output is sorted, so dumps stay
+byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+
+import pyoxigraph as ox
+
+from . import __version__
+
+CG = "https://w3id.org/culturegraph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# predicates the pass reads → a short tag
+_READ = {
+    RDF_TYPE: "type",
+    CG + "participant": "participant",
+    CG + "role": "role",
+    CG + "inEvent": "inEvent",
+    CG + "partOfEdition": "edition",
+    CG + "relatedEdition": "edition",
+    SCHEMA + "superEvent": "super",
+    CG + "theme": "theme",
+    SCHEMA + "startDate": "start",
+    CG + "party": "party",
+}
+_CLASSES = {CG + "ForumEvent": "forum", CG + "Person": "agent", CG + "Organisation": "org",
+            CG + "Session": "dated", CG + "RelatedEvent": "dated"}
+
+
+def _nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_nn(XSD + "integer"))
+
+
+def _tail(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+class _Index:
+    """The few relations the analytics need, read in one pass (plain ``str`` keys: fast to hash)."""
+
+    def __init__(self, quads: Iterable[ox.Quad], skip_graphs: set[str]):
+        read = {_nn(k): v for k, v in _READ.items()}
+        self.kind: dict[str, str] = {}
+        self.participant: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.in_event: dict[str, str] = {}
+        self.edition_of: dict[str, str] = {}
+        self.super: dict[str, str] = {}
+        self.themes: dict[str, list[str]] = defaultdict(list)
+        self.start: dict[str, str] = {}
+        self.parties: list[tuple[str, str]] = []  # (agreement, organisation)
+        self.graphs: set[str] = set()
+        orgs: set[str] = set()
+        for q in quads:
+            g = q.graph_name
+            self.graphs.add(getattr(g, "value", ""))
+            tag = read.get(q.predicate)
+            if tag is None:
+                continue
+            s, o = q.subject.value, q.object.value  # type: ignore[union-attr]
+            if tag == "type":
+                k = _CLASSES.get(o)
+                if k == "org":
+                    orgs.add(s)
+                elif k == "forum" or (k and s not in self.kind):
+                    self.kind[s] = k
+            elif tag == "participant":
+                self.participant[s] = o
+            elif tag == "role":
+                self.roles[s] = o
+            elif tag == "inEvent":
+                self.in_event[s] = o
+            elif tag == "edition":
+                self.edition_of[s] = o
+            elif tag == "super":
+                self.super[s] = o
+            elif tag == "theme":
+                self.themes[s].append(o)
+            elif tag == "start" and s not in self.start:
+                self.start[s] = o
+            elif tag == "party":
+                self.parties.append((s, o))
+        self.orgs = orgs
+        self.graphs -= skip_graphs
+        self._edition_cache: dict[str, str | None] = {}
+
+    def edition(self, event: str) -> str | None:
+        """The forum event an event belongs to (itself for an edition), following up to 20 links."""
+        hit = self._edition_cache.get(event, "")
+        if hit != "":
+            return hit
+        cur: str | None = event
+        for _ in range(20):
+            if cur is None or self.kind.get(cur) == "forum":
+                break
+            cur = self.edition_of.get(cur) or self.super.get(cur)
+        else:
+            cur = None
+        result = cur if cur is not None and self.kind.get(cur) == "forum" else None
+        self._edition_cache[event] = result
+        return result
+
+    def year(self, event: str) -> str | None:
+        start = self.start.get(event)
+        if start is None:
+            ed = self.edition(event)
+            start = self.start.get(ed) if ed else None
+        return start[:4] if start and start[:4].isdigit() else None
+
+
+def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
+    """The derived quads for ``quads`` (ontology + data), all in the graph ``{base}graph/derived``."""
+    graph = _nn(base_iri + "graph/derived")
+    idx = _Index(quads, {base_iri + "graph/ontology", graph.value})
+    out: list[ox.Quad] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        out.append(ox.Quad(s, _nn(p), o, graph))
+
+    # agent → edition, with roles and the number of participations summarised
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for part, agent in idx.participant.items():
+        event = idx.in_event.get(part)
+        edition = idx.edition(event) if event else None
+        if edition is None:
+            continue  # series- or programme-level participation: no edition
+        count[(agent, edition)] += 1
+        if part in idx.roles:
+            roles[(agent, edition)].add(idx.roles[part])
+    for agreement, org in idx.parties:  # a party to an agreement signed at the edition took part in it
+        edition = idx.edition(agreement)
+        if edition is not None:
+            count[(org, edition)] += 1
+    by_edition: dict[str, list[str]] = defaultdict(list)
+    for agent, edition in sorted(count):
+        node = _nn(f"{base_iri}id/derived/edition-participation/{_tail(agent)}/{_tail(edition)}")
+        agent_node, edition_node = _nn(agent), _nn(edition)
+        add(agent_node, CG + "tookPartIn", edition_node)
+        add(node, RDF_TYPE, _nn(CG + "EditionParticipation"))
+        add(node, CG + "participationAgent", agent_node)
+        add(node, CG + "participationEdition", edition_node)
+        for role in sorted(roles[(agent, edition)]):
+            add(node, CG + "participationRole", _nn(role))
+        add(node, CG + "participationCount", _int(count[(agent, edition)]))
+        if agent in idx.orgs:
+            by_edition[edition].append(agent)
+
+    # organisation pairs sharing editions: a per-edition self-join over its organisations only
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for edition in sorted(by_edition):
+        members = sorted(by_edition[edition], key=_tail)
+        for a, b in combinations(members, 2):
+            shared[(a, b)].append(edition)
+    for (a, b), editions in sorted(shared.items(), key=lambda kv: (_tail(kv[0][0]), _tail(kv[0][1]))):
+        node = _nn(f"{base_iri}id/derived/copart/{_tail(a)}/{_tail(b)}")
+        add(node, RDF_TYPE, _nn(CG + "CoParticipation"))
+        add(node, CG + "coParticipant", _nn(a))
+        add(node, CG + "coParticipant", _nn(b))
+        for e in editions:
+            add(node, CG + "sharedEdition", _nn(e))
+        add(node, CG + "weight", _int(len(editions)))
+
+    # theme × year
+    per: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for subject, themes in idx.themes.items():
+        if idx.kind.get(subject) not in ("forum", "dated"):
+            continue
+        year = idx.year(subject)
+        if year is None:
+            continue
+        for theme in themes:
+            per[(theme, year)].add(subject)
+    for (theme, year), subjects in sorted(per.items(), key=lambda kv: (_tail(kv[0][0]), kv[0][1])):
+        node = _nn(f"{base_iri}id/derived/theme-year/{_tail(theme)}/{year}")
+        add(node, RDF_TYPE, _nn(CG + "ThemeYearCount"))
+        add(node, CG + "countedTheme", _nn(theme))
+        add(node, CG + "year", _int(int(year)))
+        add(node, CG + "count", _int(len(subjects)))
+
+    # provenance of the graph itself
+    activity = _nn(base_iri + "id/derived/activity")
+    software = _nn(base_iri + "id/derived/software")
+    add(graph, RDF_TYPE, _nn(PROV + "Entity"))
+    add(graph, RDFS_LABEL, ox.Literal("analytics derived from the data at build time", language="en"))
+    add(graph, PROV + "wasGeneratedBy", activity)
+    add(activity, RDF_TYPE, _nn(PROV + "Activity"))
+    add(activity, RDFS_LABEL, ox.Literal("culturegraph build-time analytics", language="en"))
+    add(activity, PROV + "wasAssociatedWith", software)
+    for g in sorted(idx.graphs):
+        add(activity, PROV + "used", _nn(g))
+    add(software, RDF_TYPE, _nn(PROV + "SoftwareAgent"))
+    add(software, RDFS_LABEL, ox.Literal(f"culturegraph {__version__}", language="en"))
+    add(software, SCHEMA + "softwareVersion", ox.Literal(__version__))
+    return out

@@ -1,0 +1,172 @@
+"""Where the query engine's store comes from, and how a large graph is loaded only once.
+
+Reading the YAML data costs about 25 s per million triples (``benchmarks/README.md``); loading the same
+quads from an N-Quads dump into Oxigraph costs about 2 s, and opening an on-disk Oxigraph store costs
+nothing. So every store made from the data is keyed by a **content key**: a SHA-256 over the data files,
+the ontology, the base IRI, the culturegraph version and the source of the modules that turn data into
+quads. A store is reused only when its key matches; YAML parsing and SHACL are skipped on that path.
+
+- ``culturegraph build`` writes ``dist/culturegraph.nq`` and the key next to it
+  (``dist/culturegraph.key.json``); a later ``query`` / ``serve`` / ``viz`` on unchanged data loads the dump.
+- With ``store_path`` (``--store-path DIR``), the store is a persistent on-disk Oxigraph store at ``DIR``
+  with its key in ``DIR.key.json``; it is rebuilt (into a sibling directory, then swapped in) only when
+  the key differs, and opened read-only otherwise, so several worker processes can share it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from .api import CultureGraph
+    from .store import Engine
+
+KEY_FILE = "culturegraph.key.json"
+DUMP_FILE = "culturegraph.nq"
+# modules whose code decides which quads the data becomes: editing one invalidates every stored key
+_CODE = ("load.py", "emit.py", "schema.py", "yamlio.py", "derived.py", "namespaces.py")
+
+
+def content_key(cg: CultureGraph) -> str:
+    """SHA-256 over everything the quads depend on (data files, ontology, base IRI, loader code).
+
+    Computed once per facade (a facade also keeps its loaded data for its whole life).
+    """
+    memo = cg.__dict__.get("_content_key")
+    if memo is None:
+        memo = cg.__dict__["_content_key"] = _content_key(cg)
+    return memo
+
+
+def _content_key(cg: CultureGraph) -> str:
+    h = hashlib.sha256(f"culturegraph {__version__}\0{cg.settings.base_iri}\0".encode())
+    pkg = Path(__file__).resolve().parent
+    for name in _CODE:
+        h.update(name.encode() + b"\0" + hashlib.sha256((pkg / name).read_bytes()).digest())
+    files = [cg.ontology_path]
+    if cg.data_dir.is_dir():
+        files += sorted(p for p in cg.data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    for path in files:
+        rel = path.relative_to(cg.root).as_posix() if path.is_relative_to(cg.root) else path.name
+        h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def key_record(cg: CultureGraph, quads: int, dump: bytes | None = None) -> bytes:
+    """The JSON a key file holds (deterministic: same data, same bytes)."""
+    record: dict[str, Any] = {"culturegraph": __version__, "key": content_key(cg), "quads": quads}
+    if dump is not None:
+        record["dump_bytes"] = len(dump)
+        record["dump_sha256"] = hashlib.sha256(dump).hexdigest()
+    return (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+
+
+def read_key(path: Path) -> dict[str, Any] | None:
+    """The content of a key file, or None if missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def prebuilt_store(cg: CultureGraph, out_dir: Path | None = None) -> ox.Store | None:
+    """An in-memory store loaded from ``dist/culturegraph.nq`` if its key matches the data, else None."""
+    import pyoxigraph as ox
+
+    out_dir = out_dir or cg.root / "dist"
+    dump, meta = out_dir / DUMP_FILE, read_key(out_dir / KEY_FILE)
+    if meta is None or not dump.is_file() or meta.get("dump_bytes") != dump.stat().st_size:
+        return None
+    if meta.get("key") != content_key(cg):
+        return None
+    store = ox.Store()
+    store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _key_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".key.json")
+
+
+def persistent_store(cg: CultureGraph, store_path: str | Path) -> ox.Store:
+    """The on-disk store at ``store_path``, rebuilt first if its key does not match the data.
+
+    Returns it opened read-only (several processes may open it at once).
+    """
+    import pyoxigraph as ox
+
+    from .io import write_file
+
+    path = Path(store_path)
+    key = content_key(cg)
+    meta = read_key(_key_path(path))
+    if path.is_dir() and meta is not None and meta.get("key") == key:
+        return ox.Store.read_only(str(path))
+    prebuilt = prebuilt_store(cg)
+    quads: Any = prebuilt if prebuilt is not None else cg.ox_quads
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(tmp))
+    store.bulk_extend(quads)
+    store.flush()
+    count = len(store)
+    del store, prebuilt
+    gc.collect()  # pyoxigraph closes the database when the Store is dropped
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    if path.exists():
+        path.rename(old)
+    tmp.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+    write_file(_key_path(path), key_record(cg, count))
+    return ox.Store.read_only(str(path))
+
+
+def open_engine(cg: CultureGraph) -> Engine:
+    """The engine the settings ask for (``store``: oxigraph | memory; ``store_path``), built the cheapest way."""
+    from .errors import CultureGraphError
+    from .store import OxigraphEngine, RdflibEngine, from_ox_quads, oxigraph_store
+
+    s = cg.settings
+    if s.store == "memory":
+        if s.store_path:
+            raise CultureGraphError("store_path needs the oxigraph store (the memory store lives in memory)")
+        prebuilt = prebuilt_store(cg)
+        quads = list(prebuilt) if prebuilt is not None else cg.ox_quads
+        return RdflibEngine(from_ox_quads(quads), allow_service=s.allow_service)
+    if s.store != "oxigraph":
+        raise CultureGraphError(f"unknown store {s.store!r}: use 'oxigraph' or 'memory'")
+    if s.store_path:
+        return OxigraphEngine(persistent_store(cg, s.store_path), allow_service=s.allow_service)
+    store = prebuilt_store(cg)
+    if store is None:
+        store = oxigraph_store(cg.ox_quads)
+    return OxigraphEngine(store, allow_service=s.allow_service)
+
+
+def find_record(cg: CultureGraph, record_id: str) -> URIRef:
+    """The IRI of a record id, looked up in the engine's store (no YAML read).
+
+    :raises KeyError: when no record has this id.
+    """
+    from rdflib import URIRef
+
+    from .schema import KINDS
+
+    for path in sorted({k.path for k in KINDS.values()}):
+        iri = URIRef(f"{cg.settings.base_iri}id/{path}/{record_id}")
+        if next(cg.engine.quads_for_pattern(iri, None, None), None) is not None:
+            return iri
+    raise KeyError(record_id)

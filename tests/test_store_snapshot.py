@@ -1,0 +1,90 @@
+"""A graph is loaded from YAML once: prebuilt dumps and on-disk stores are reused while the content key
+(data + ontology + loader code) matches, and rebuilt as soon as anything changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from culturegraph.api import CultureGraph
+from culturegraph.snapshot import content_key
+
+from .conftest import run_cli
+
+ASK_SPEAKER = "ASK { person:lee-kyogu cg:tookPartIn edition:forum-2025 }"
+PEOPLE = "SELECT ?p WHERE { ?p a cg:Person } ORDER BY ?p"
+
+
+def rename_person(project: Path) -> None:
+    people = project / "data" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("id: lee-kyogu", "id: lee-kyogu-2")
+                      .replace("- who: lee-kyogu", "- who: lee-kyogu-2"), encoding="utf-8")
+    for f in (project / "data").rglob("*.yaml"):
+        f.write_text(f.read_text(encoding="utf-8").replace("who: lee-kyogu\n", "who: lee-kyogu-2\n"),
+                     encoding="utf-8")
+
+
+def test_content_key_follows_the_data(mini: Path) -> None:
+    key = content_key(CultureGraph(mini))
+    assert key == content_key(CultureGraph(mini))
+    assert key != content_key(CultureGraph(mini, base_iri="https://example.org/other/"))
+    (mini / "data" / "README.md").write_text("not data\n", encoding="utf-8")  # not read by the loader
+    assert key == content_key(CultureGraph(mini))
+    rename_person(mini)
+    assert key != content_key(CultureGraph(mini))
+
+
+def test_query_reuses_the_built_dump_without_reading_yaml(mini: Path) -> None:
+    assert run_cli("build", cwd=mini).returncode == 0
+    meta = json.loads((mini / "dist" / "culturegraph.key.json").read_text(encoding="utf-8"))
+    assert meta["key"] == content_key(CultureGraph(mini))
+    cg = CultureGraph(mini)
+    assert cg.query(ASK_SPEAKER).boolean is True
+    assert cg.label(cg.iri("lee-kyogu"), "ko") == "이교구"
+    assert "loaded" not in cg.__dict__, "the YAML was read although the dump was current"
+    assert cg.stats()["people"] == 1 and "loaded" not in cg.__dict__
+    # change the data: the dump is stale, so the facade reads the YAML again
+    rename_person(mini)
+    fresh = CultureGraph(mini)
+    assert [str(r[0]).rsplit("/", 1)[-1] for r in fresh.query(PEOPLE).rows] == ["lee-kyogu-2"]
+    assert "loaded" in fresh.__dict__
+
+
+def test_a_stale_or_damaged_dump_is_ignored(mini: Path) -> None:
+    assert run_cli("build", cwd=mini).returncode == 0
+    dump = mini / "dist" / "culturegraph.nq"
+    dump.write_bytes(dump.read_bytes() + b"\n")  # size no longer matches the key file
+    cg = CultureGraph(mini)
+    assert cg.query(ASK_SPEAKER).boolean is True and "loaded" in cg.__dict__
+
+
+def test_persistent_store_is_built_once_and_reused(mini: Path, tmp_path: Path) -> None:
+    store = tmp_path / "stores" / "graph"
+    first = CultureGraph(mini, store_path=str(store))
+    assert first.query(ASK_SPEAKER).boolean is True
+    key = json.loads((store.parent / "graph.key.json").read_text(encoding="utf-8"))
+    assert key["key"] == content_key(first) and key["quads"] > 0
+    second = CultureGraph(mini, store_path=str(store))
+    assert second.query(ASK_SPEAKER).boolean is True
+    assert "loaded" not in second.__dict__, "the on-disk store was rebuilt although current"
+    third = CultureGraph(mini, store_path=str(store))  # several read-only openers at once
+    assert third.query(PEOPLE).rows == second.query(PEOPLE).rows
+    del first, second, third
+    rename_person(mini)
+    fourth = CultureGraph(mini, store_path=str(store))
+    assert [str(r[0]).rsplit("/", 1)[-1] for r in fourth.query(PEOPLE).rows] == ["lee-kyogu-2"]
+    assert sorted(p.name for p in store.parent.iterdir()) == ["graph", "graph.key.json"]
+
+
+def test_cli_store_options(mini: Path, tmp_path: Path) -> None:
+    store = tmp_path / "disk"
+    res = run_cli("build", "--store-path", str(store), cwd=mini)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "disk.key.json").is_file()
+    for extra in (["--store-path", str(store)], ["--store", "memory"], ["--store", "oxigraph"]):
+        res = run_cli("query", *extra, "--sparql", "SELECT ?e WHERE { person:lee-kyogu cg:tookPartIn ?e }",
+                      "-f", "csv", cwd=mini)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.splitlines()[1:] == ["https://w3id.org/culturegraph/id/edition/forum-2025"]
+    res = run_cli("query", "--store", "sqlite", "--sparql", "ASK {}", cwd=mini)
+    assert res.returncode == 2 and "sqlite" in res.stderr
