@@ -71,11 +71,35 @@ root_option = click.option(
 )
 
 
+def store_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--store`` / ``--store-path`` (settings ``store`` / ``store_path``) for a command that loads the graph.
+
+    The values are kept on the click context and picked up by :func:`make_graph`, so a command only adds
+    this decorator (its function gets no extra arguments).
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, store: str | None = None, store_path: str | None = None, **kwargs: Any) -> Any:
+        click.get_current_context().meta["culturegraph.store"] = {"store": store, "store_path": store_path}
+        return func(*args, **kwargs)
+
+    wrapper = click.option(
+        "--store-path", "store_path", type=click.Path(file_okay=False), default=None, metavar="DIR",
+        help="Keep the graph in a persistent on-disk Oxigraph store in DIR; it is reused while data/ and "
+             "ontology/ are unchanged (content key in DIR.key.json).")(wrapper)
+    return click.option(
+        "--store", "store", type=click.Choice(["oxigraph", "memory"]), default=None,
+        help="Query engine: oxigraph (default; in memory, or on disk with --store-path) or memory "
+             "(rdflib's memory store).")(wrapper)
+
+
 def make_graph(root: str | None, **overrides: Any):
     """Build the facade for a command (imported lazily)."""
     from .api import CultureGraph
 
-    return CultureGraph(root, **overrides)
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.meta.get("culturegraph.store", {}) if ctx is not None else {}
+    return CultureGraph(root, **{**chosen, **overrides})
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,11 +116,14 @@ def cli() -> None:
 @click.option("--out", "out", type=click.Path(file_okay=False), default=None,
               help="Output directory (default: dist/ in the project root).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (loading checks still run).")
+@store_options
 @handle_errors
 def build_cmd(root: str | None, out: str | None, no_validate: bool) -> None:
     """Load ontology + data, check them, and write dist/culturegraph.ttl plus the provenance-keeping
-    dist/culturegraph.nq and .trig (one named graph per record). Files are written atomically and
-    byte-identically for the same input; on any error dist/ is left untouched."""
+    dist/culturegraph.nq and .trig (one named graph per record), with dist/culturegraph.key.json (a content
+    key that lets query/serve/viz load the dump instead of the YAML while the data is unchanged). Files are
+    written atomically and byte-identically for the same input; on any error dist/ is left untouched.
+    With --store-path, the on-disk store is brought up to date too."""
     cg = make_graph(root)
     written = cg.build(out, validate=not no_validate)
     for path in written.values():
