@@ -8,6 +8,7 @@ commands); the facade, pyoxigraph and SPARQLWrapper are imported when a command 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ def query_cmd(query: str | None, sparql_text: str | None, params: tuple[str, ...
 
         culturegraph query host-cities --endpoint http://127.0.0.1:7878/query
     """
+    from .errors import QueryError
     from .queries import run_remote
 
     if (query is None) == (sparql_text is None):
@@ -59,11 +61,14 @@ def query_cmd(query: str | None, sparql_text: str | None, params: tuple[str, ...
     cg = make_graph(root)
     nq = _resolve(cg, query, sparql_text, values, lang)
     cap = limit if limit is not None else cg.settings.max_rows
-    if endpoint:
-        res = run_remote(endpoint, nq, values, lang=lang, limit=cap, timeout=cg.settings.query_timeout,
-                         base_iri=cg.settings.base_iri)
-    else:
-        res = cg.run_named(nq, values, lang=lang, limit=cap)
+    try:
+        if endpoint:
+            res = run_remote(endpoint, nq, values, lang=lang, limit=cap, timeout=cg.settings.query_timeout,
+                             base_iri=cg.settings.base_iri)
+        else:
+            res = cg.run_named(nq, values, lang=lang, limit=cap)
+    except QueryError as exc:  # engines list every expected token; one line is enough here
+        raise QueryError(_one_line(str(exc))) from None
     click.echo(render(res, fmt), nl=False)
     if res.truncated:
         click.echo(f"note: result cut at {len(res.rows)} rows (raise --limit or the max_rows setting)",
@@ -88,6 +93,12 @@ def queries_cmd(as_json: bool, only_cq: bool, root: str | None) -> None:
                       for p in q.params)
         rows.append([q.name, q.title, ps])
     click.echo(_aligned(rows), nl=False)
+
+
+def _one_line(message: str) -> str:
+    """An engine's error message on one line, without the character-class dump of a parser."""
+    message = re.sub(r"\['A' \.\.= 'Z'[^\]]*\]", "a name", " ".join(message.split()))
+    return message if len(message) <= 400 else message[:399] + "…"
 
 
 # ---------------------------------------------------------------------------------------------- input

@@ -340,7 +340,9 @@ def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | Non
 
     bindings = query.bind(values, lang=lang)
     _check_projected(query, bindings)
-    text = sparql_prologue(base_iri or DEFAULT_BASE_IRI) + inject_values(query.sparql, bindings)
+    # the PREFIX lines go on the query's first line, so error positions keep their line numbers
+    prologue = sparql_prologue(base_iri or DEFAULT_BASE_IRI).replace("\n", " ")
+    text = prologue + inject_values(query.sparql, bindings)
     res = _fetch(endpoint, text, query.form, limit=limit if limit is not None else 10_000, timeout=timeout)
     return drop_columns(res, bindings)
 
