@@ -359,6 +359,7 @@ def _fetch(endpoint: str, text: str, form: str, *, limit: int, timeout: float) -
 
     sw = SPARQLWrapper(endpoint)
     sw.setQuery(text)
+    sw.queryType = form  # SPARQLWrapper's own guess reads words in comments ("moves" → MOVE, an update)
     sw.setMethod(POST)
     sw.setTimeout(max(1, round(timeout)))
     sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
