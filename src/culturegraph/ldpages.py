@@ -205,7 +205,7 @@ class Describer:
             if p == "https://w3id.org/culturegraph/ontology#about":
                 conflicts.append(self._conflict(s, lang))
                 continue
-            incoming.append(Incoming(self.value(s, lang), self.value(q.predicate, lang), self._details(s, lang)))
+            incoming.append(Incoming(self.value(s, lang), self.value(q.predicate, lang), self._details(s, node, lang)))
         statements, sources, types, labels = [], [], [], []
         seen: set[tuple[str, str]] = set()
         for q in self.store.quads_for_pattern(node, None, None):
@@ -257,14 +257,14 @@ class Describer:
                                     asserted, self._annotation(r, lang)))
         return ConflictView(self.value(node, lang), self._note(node, lang), readings)
 
-    def _details(self, node: Any, lang: str) -> list[tuple[Value, Value]]:
+    def _details(self, node: Any, entity: ox.NamedNode, lang: str) -> list[tuple[Value, Value]]:
         """For a participation (or other unlabelled node) pointing here: its other statements."""
         if not isinstance(node, ox.NamedNode) or "/id/participation/" not in node.value:
             return []
         out = []
         for q in self.store.quads_for_pattern(node, None, None):
             p = q.predicate.value
-            if p.endswith(("#participant", "#type")) or p == DCT + "source":
+            if q.object == entity or p == RDF + "type" or p == DCT + "source":
                 continue
             out.append((self.value(q.predicate, lang), self.value(q.object, lang)))
         return sorted(set_unique(out), key=lambda pv: (pv[0].text, pv[1].text))

@@ -169,7 +169,8 @@
             $("results").appendChild(el("p", { "class": "boolean" }, String(data.boolean)));
             return;
           }
-          status(data.results.bindings.length + " rows in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
+          var n = data.results.bindings.length;
+          status(n + (n === 1 ? " row" : " rows") + " in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
           return drawTable(data, truncated, rows);
         });
       }

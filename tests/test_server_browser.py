@@ -1,0 +1,108 @@
+"""The query page and an entity page in real headless Chromium (Debian's /usr/bin/chromium via Playwright).
+
+Opens ``/``, clicks a named query, waits for the results table, and checks that no request left
+127.0.0.1, that the console stayed clean and that markup in labels stays text. Screenshots land in
+``test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.server_helpers import XSS_LABEL, Server, xss_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = xss_project(tmp_path_factory.mktemp("browser") / "project")
+    srv = Server(root, "--workers", "2")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.requests_seen, p.errors_seen, p.dialogs_seen = [], [], []
+    p.on("request", lambda r: p.requests_seen.append(r.url))
+    p.on("console", lambda m: p.errors_seen.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: p.errors_seen.append(str(e)))
+    p.on("dialog", lambda d: (p.dialogs_seen.append(d.message), d.dismiss()))
+    yield p
+    context.close()
+
+
+def assert_local_only(page) -> None:
+    hosts = {urlsplit(u).hostname for u in page.requests_seen if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert page.errors_seen == []
+    assert page.dialogs_seen == []
+
+
+def test_query_page_named_query_results(server, page, artifacts):
+    page.goto(server.url + "/")
+    page.wait_for_selector(".CodeMirror")  # the vendored editor loaded
+    page.click('button.example[data-name="host-cities"]')
+    page.wait_for_selector("table.results tbody tr")
+    rows = page.locator("table.results tbody tr").count()
+    assert rows >= 1
+    assert "rows in" in page.locator("#status").inner_text()
+    assert "Singapore" in page.locator("table.results").inner_text()
+    assert "name=host-cities" in page.url  # the permalink is the address
+    csv = page.locator('a.download[data-format="csv"]').get_attribute("href")
+    assert csv.startswith("/queries/host-cities?") and "format=csv" in csv
+    page.screenshot(path=str(artifacts / "server-query-page.png"))
+    assert_local_only(page)
+
+
+def test_query_page_language_switch_and_permalink(server, page, artifacts):
+    page.goto(server.url + "/?lang=ko&query=" +
+              "SELECT%20%3Fp%20WHERE%20%7B%20%3Fp%20a%20cg%3APerson%20%7D%20ORDER%20BY%20%3Fp")
+    page.wait_for_selector("table.results tbody tr")
+    text = page.locator("table.results").inner_text()
+    assert "이교구" in text
+    page.select_option("#lang", "en")
+    from playwright.sync_api import expect
+
+    expect(page.locator("table.results")).to_contain_text("Kyogu Lee")
+    # markup in a label is shown as text, never run
+    assert XSS_LABEL in page.locator("table.results").inner_text()
+    page.screenshot(path=str(artifacts / "server-query-lang.png"), full_page=True)
+    assert_local_only(page)
+
+
+def test_query_page_shows_syntax_errors(server, page):
+    page.goto(server.url + "/?query=SELECT%20*%20WHERE%20%7B")
+    page.wait_for_selector("#status.error")
+    assert "400 Bad Request: SPARQL syntax error" in page.locator("#status").inner_text()
+    assert page.dialogs_seen == []
+
+
+def test_entity_page_in_browser(server, page, artifacts):
+    page.goto(server.url + "/id/person/synthetic-xss-person")
+    assert page.locator("h1").inner_text() == XSS_LABEL
+    page.goto(server.url + "/id/session/forum-2025-s3")
+    assert page.locator("h2", has_text="Conflicting readings").count() == 1
+    page.screenshot(path=str(artifacts / "server-entity-page.png"), full_page=True)
+    assert_local_only(page)
