@@ -67,7 +67,7 @@ def test_query_page_named_query_results(server, page, artifacts):
     page.wait_for_selector("table.results tbody tr")
     rows = page.locator("table.results tbody tr").count()
     assert rows >= 1
-    assert "rows in" in page.locator("#status").inner_text()
+    assert " in " in page.locator("#status").inner_text()  # "N rows in T ms"
     assert "Singapore" in page.locator("table.results").inner_text()
     assert "name=host-cities" in page.url  # the permalink is the address
     csv = page.locator('a.download[data-format="csv"]').get_attribute("href")
