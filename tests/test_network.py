@@ -316,3 +316,31 @@ def test_cli_analyze_and_path(root):
     assert len(json.loads(r.stdout)["degree"]) == 3
     r = run_cli("path", "kofice", "sg", "--root", str(root))
     assert r.returncode == 0 and "source:" in r.stdout
+
+
+# ---------------------------------------------------------------------------- mounted in the HTTP server
+def test_server_mounts_views_and_entity_pages_link_to_their_ego_view(root):
+    import warnings
+
+    from culturegraph.api import CultureGraph
+    from culturegraph.server import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    cg = CultureGraph(root, query_workers=1)
+    with TestClient(create_app(cg, cg.settings)) as client:
+        r = client.get("/views/organisations", params={"from": "2023", "lang": "ko"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert r.content == cg.view_html("organisations", year_from=2023, lang="ko")
+        assert client.get("/views/nowhere").status_code == 404
+        assert client.get("/views/entity", params={"radius": "many"}).status_code == 400
+        page = client.get("/id/organisation/kofice", headers={"accept": "text/html"}).text
+        assert 'href="/views/ego?entity=organisation%2Fkofice&amp;radius=1&amp;lang=en"' in page
+        ego = client.get("/views/ego?entity=organisation%2Fkofice&radius=1&lang=en")
+        assert ego.status_code == 200 and b"Korea Foundation" in ego.content
+        # source records are not drawn: their pages carry no network link
+        src_id = cg.query("SELECT ?s WHERE { ?s a cg:Source } ORDER BY ?s LIMIT 1").rows[0][0]
+        src_page = client.get("/id/" + str(src_id).split("/id/", 1)[1], headers={"accept": "text/html"}).text
+        assert "/views/ego" not in src_page

@@ -10,6 +10,8 @@
 ``/id/{kind}/{id}``   an entity: HTML or RDF by ``Accept`` (``Vary: Accept``), or a document URL
                       with an extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``)
 ``/-/labels``         labels of IRIs in a language (used by the query page)
+``/views/{preset}``   a network view as one offline HTML page; filters as query parameters
+                      (``viewhtml.render_view``: from, to, theme, country, type, entity, radius, lang, …)
 ``/static/…``         the page's CSS/JS, vendored (nothing is loaded from a CDN)
 ====================  ==========================================================================
 
@@ -238,8 +240,11 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             ext = {v: k for k, v in DOC_EXTENSIONS.items()}[fmt]
             headers["Content-Location"] = f"/id/{path}.{ext}"
         if fmt == "html":
+            from .viewhtml import ego_href
+
             lang = request_lang(request, st.default_lang)
             resp: Response = page("server/entity.html", request, path=f"/id/{path}", view=d.view(iri, lang),
+                                  ego=ego_href(path, lang),
                                   doc=f"/id/{path}", formats=[(k, v) for k, v in DOC_EXTENSIONS.items() if v != "html"])
         else:
             resp = Response(d.serialize(iri, fmt), media_type=GRAPH_FORMATS[fmt].media_type)
@@ -264,6 +269,16 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         out = {i: {"label": d.label(i, lang), "href": d.href(i)} for i in iris if i.startswith("http")}
         return JSONResponse(out)
 
+    # ------------------------------------------------------------------ /views/… (network views: viewhtml.py)
+    async def views(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        from .viewhtml import render_view
+
+        body, status = await run_in_threadpool(render_view, cg, request.path_params["preset"],
+                                               dict(request.query_params))
+        return Response(body, status_code=status, media_type="text/html; charset=utf-8")
+
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
         Route("/sparql", sparql, methods=["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]),
@@ -271,6 +286,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Route("/queries", queries_list, methods=["GET", "HEAD"]),
         Route("/queries/{name}", named, methods=["GET", "HEAD"]),
         Route("/-/labels", labels, methods=["POST"]),
+        Route("/views/{preset}", views, methods=["GET", "HEAD"]),
         *publishing_routes(cg),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

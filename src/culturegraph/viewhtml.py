@@ -319,6 +319,27 @@ def render_view(cg: CultureGraph, preset: str, params: Mapping[str, str]) -> tup
         return error_page(str(exc), exc.http_status), exc.http_status
 
 
+#: IRI kinds ({base}id/{kind}/{id}) whose resources are nodes of the entity graph, so have an ego view.
+EGO_KINDS = frozenset({"edition", "session", "event", "agreement", "series", "programme", "organisation", "person",
+                       "theme", "country", "city", "venue"})
+
+
+def ego_href(path: str, lang: str = "en", radius: int = 1) -> str | None:
+    """The server link to the ego view of an entity page's path (``organisation/kofice`` or
+    ``/id/organisation/kofice``), or None when that kind of resource is not drawn (sources, claims …).
+
+    >>> ego_href("/id/organisation/kofice", "ko")
+    '/views/ego?entity=organisation%2Fkofice&radius=1&lang=ko'
+    """
+    from urllib.parse import urlencode
+
+    short = path.removeprefix("/").removeprefix("id/")
+    kind, _, rest = short.partition("/")
+    if kind not in EGO_KINDS or not rest or "/" in rest:
+        return None
+    return "/views/ego?" + urlencode({"entity": short, "radius": radius, "lang": lang if lang in UI else "en"})
+
+
 def error_page(message: str, status: int) -> bytes:
     """A minimal page for a view that could not be drawn (message escaped)."""
     from markupsafe import escape
