@@ -41,8 +41,8 @@ CELL_WIDTH = 60  # widest cell of the aligned text table (longer text is cut wit
 @handle_errors
 def query_cmd(query: str | None, sparql_text: str | None, params: tuple[str, ...], fmt: str,
               endpoint: str | None, lang: str | None, limit: int | None, root: str | None) -> None:
-    """Run QUERY - the name of a query in queries/ (see `culturegraph queries`), a .rq file, or the
-    text given with --sparql - and print its result.
+    """Run a named query (NAME, one of `culturegraph queries`), a query file (FILE.rq, same header
+    format) or the text given with --sparql, on the local graph or on --endpoint, and print the result.
 
     Parameters are bound as typed RDF terms, never pasted into the query text:
 
