@@ -269,5 +269,17 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {args.out}: {shape}")
 
 
+
+_HUBS = {"organisation": "synth-org-00001", "person": "synth-person-00001", "edition": "synth-ed-00001",
+         "session": "synth-ed-00001-s01", "event": "synth-ed-00001-e1", "theme": "synth-theme-00001",
+         "city": "synth-city-00001", "venue": "synth-venue-00001", "country": "xa", "source": "synth-src-00001",
+         "series": "synth-series", "agreement": "synth-ed-00004-mou"}
+
+
+def hub_entity(kind: str) -> str | None:
+    """The id of a much-connected synthetic record of ``kind`` (picks are skewed towards low numbers)."""
+    return _HUBS.get(kind)
+
+
 if __name__ == "__main__":
     main()

@@ -96,6 +96,10 @@ class CultureGraph:
         return quads + derive(quads, self.settings.base_iri)
 
     @cached_property
+    def _prefixes(self) -> dict[str, str]:
+        return all_prefixes(self.settings.base_iri)
+
+    @cached_property
     def engine(self) -> Engine:
         """The query engine (settings ``store`` and ``store_path``; :mod:`culturegraph.snapshot`): reuses a
         prebuilt ``dist/`` dump or on-disk store when the data has not changed, else loads ``data/``."""
@@ -182,7 +186,7 @@ class CultureGraph:
         True
         """
         subs = {k: param_term(v) for k, v in (params or {}).items()}
-        res = self.engine.query(sparql, prefixes=all_prefixes(self.settings.base_iri), substitutions=subs,
+        res = self.engine.query(sparql, prefixes=self._prefixes, substitutions=subs,
                                 limit=limit if limit is not None else self.settings.max_rows)
         return QueryResult(res.kind, res.variables, res.rows, boolean=res.boolean, triples=res.triples,
                            truncated=res.truncated)

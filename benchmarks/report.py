@@ -1,0 +1,158 @@
+"""Turn the raw benchmark record into ratios, target checks and a plain-text table."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _geomean(values: list[float]) -> float | None:
+    values = [v for v in values if v and v > 0]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def _median(job: dict[str, Any] | None, name: str) -> float | None:
+    q = ((job or {}).get("queries") or {}).get(name) or {}
+    return q.get("median_ms")
+
+
+def summarise_size(rec: dict[str, Any], targets: dict[str, float]) -> dict[str, Any]:
+    ours, rdf = rec.get("oxigraph") or {}, rec.get("rdflib")
+    names = sorted(ours.get("queries") or {})
+    per: dict[str, Any] = {}
+    speedups, overheads = [], []
+    for name in names:
+        o, r = _median(ours, name), ((ours.get("raw_queries") or {}).get(name) or {}).get("median_ms")
+        row: dict[str, Any] = {"ours_ms": o, "ours_p95_ms": ours["queries"][name].get("p95_ms"), "raw_ms": r}
+        if r and o:
+            row["overhead"] = o / r
+            overheads.append(o / r)
+        if rdf is not None and "queries" in rdf:
+            q = rdf["queries"].get(name, {})
+            if "median_ms" in q:
+                row["rdflib_ms"] = q["median_ms"]
+            elif "timeout_s" in q:  # a lower bound: rdflib needed more than the limit
+                row["rdflib_ms"] = q["timeout_s"] * 1000
+                row["rdflib_timeout"] = True
+            if row.get("rdflib_ms") and o:
+                row["speedup"] = row["rdflib_ms"] / o
+                speedups.append(row["speedup"])
+        per[name] = row
+    medians = [row["ours_ms"] for row in per.values() if row["ours_ms"] is not None]
+    slow = sorted(n for n, row in per.items() if (row["ours_ms"] or 0) > targets["query_ms"])
+    return {
+        "queries": per,
+        "speedup_geomean": _geomean(speedups),
+        "overhead_geomean": _geomean(overheads),
+        "overhead_max": max(overheads) if overheads else None,
+        "slowest_query_ms": max(medians) if medians else None,
+        "queries_over_target": slow,
+        "load_s": ours.get("load_s"),
+        "load_peak_mb": ours.get("load_peak_mb"),
+        "cold_load_s": (rec.get("cold") or {}).get("load_s"),
+        "cold_peak_mb": (rec.get("cold") or {}).get("peak_mb"),
+    }
+
+
+def summarise(result: dict[str, Any]) -> dict[str, Any]:
+    """Ratios per size, and each target checked (at 1M where measured, else at the largest size)."""
+    targets = result["targets"]
+    sizes = {size: summarise_size(rec, targets) for size, rec in result["sizes"].items()}
+    out: dict[str, Any] = {"sizes": sizes, "targets": {}}
+    by_n = sorted(result["sizes"], key=lambda s: result["sizes"][s]["target_triples"])
+    at = "1M" if "1M" in sizes else (by_n[-1] if by_n else None)
+    checks = out["targets"]
+    if at:
+        s = sizes[at]
+
+        def check(name: str, value: float | None, ok: bool | None) -> None:
+            checks[name] = {"at": at, "value": value, "target": targets.get(name.split(" ")[0]),
+                            "met": ok}
+
+        check("load_s (prebuilt dump)", s["load_s"], s["load_s"] is not None and s["load_s"] <= targets["load_s"])
+        check("load_s (cold, from YAML)", s["cold_load_s"],
+              s["cold_load_s"] is not None and s["cold_load_s"] <= targets["load_s"])
+        check("peak_mb (prebuilt dump)", s["load_peak_mb"],
+              s["load_peak_mb"] is not None and s["load_peak_mb"] <= targets["peak_mb"])
+        check("peak_mb (cold, from YAML)", s["cold_peak_mb"],
+              s["cold_peak_mb"] is not None and s["cold_peak_mb"] <= targets["peak_mb"])
+        check("query_ms (slowest median)", s["slowest_query_ms"],
+              s["slowest_query_ms"] is not None and s["slowest_query_ms"] <= targets["query_ms"])
+        check("speedup (geomean vs rdflib)", s["speedup_geomean"],
+              None if s["speedup_geomean"] is None else s["speedup_geomean"] >= targets["speedup"])
+        check("overhead (geomean vs raw pyoxigraph)", s["overhead_geomean"],
+              None if s["overhead_geomean"] is None else s["overhead_geomean"] <= targets["overhead"])
+    real = result.get("real")
+    if real:
+        bv = real.get("build_validate_s")
+        checks["real_build_validate_s"] = {"at": "real", "value": bv, "target": targets["real_build_validate_s"],
+                                           "met": bv is not None and bv <= targets["real_build_validate_s"]}
+        checks["help_s"] = {"at": "real", "value": real.get("help_s"), "target": targets["help_s"],
+                            "met": (real.get("help_s") or 99) <= targets["help_s"]}
+        qps = (real.get("endpoint") or {}).get("qps")
+        checks["endpoint_qps"] = {"at": "real", "value": qps, "target": targets["endpoint_qps"],
+                                  "met": None if qps is None else qps >= targets["endpoint_qps"]}
+    return out
+
+
+def _f(v: Any, unit: str = "", digits: int = 1) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}{unit}"
+    return f"{v}{unit}"
+
+
+def print_report(result: dict[str, Any]) -> None:
+    m = result["machine"]
+    print(f"\nmachine: {m['cpus']} × {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}, "
+          f"pyoxigraph {m['libraries'].get('pyoxigraph')}, rdflib {m['libraries'].get('rdflib')}, "
+          f"commit {m['commit']}")
+    summary = result["summary"]
+    for size, rec in result["sizes"].items():
+        s = summary["sizes"][size]
+        b, ox, rdf, raw = (rec.get(k) or {} for k in ("build", "oxigraph", "rdflib", "raw"))
+        print(f"\n== {size}: {b.get('data_quads', 'n/a')} data quads + {b.get('derived_quads', 'n/a')} derived "
+              f"({ox.get('quads', 'n/a')} in the store)")
+        print(f"  build (YAML → dumps, no SHACL) {_f(b.get('build_s'), ' s', 2)}  "
+              f"[YAML→quads {_f(b.get('yaml_to_quads_s'), ' s', 2)}, derive+convert "
+              f"{_f(b.get('derive_and_convert_s'), ' s', 2)}, "
+              f"serialise+write {_f(b.get('serialise_and_write_s'), ' s', 2)}]")
+        print(f"  SHACL {_f((rec.get('shacl') or {}).get('shacl_s'), ' s', 2)}   "
+              f"load cold (YAML) {_f(s['cold_load_s'], ' s', 2)} / {_f(s['cold_peak_mb'], ' MB', 0)} peak")
+        print(f"  load from prebuilt dump: ours {_f(ox.get('load_s'), ' s', 2)} / "
+              f"{_f(ox.get('load_peak_mb'), ' MB', 0)}"
+              f"   raw pyoxigraph {_f(raw.get('load_s'), ' s', 2)} / {_f(raw.get('load_peak_mb'), ' MB', 0)}"
+              f"   rdflib {_f(rdf.get('load_s'), ' s', 2)} / {_f(rdf.get('load_peak_mb'), ' MB', 0)}")
+        disk = rec.get("disk") or {}
+        print(f"  on-disk store: fill {_f(disk.get('fill_s'), ' s', 2)}, reopen {_f(disk.get('reopen_s'), ' s', 3)}"
+              f"   peak memory: ours {_f(ox.get('peak_mb'), ' MB', 0)}, rdflib {_f(rdf.get('peak_mb'), ' MB', 0)}")
+        print(f"  {'query':32} {'ours med':>9} {'p95':>8} {'raw':>8} {'ovh':>5} {'rdflib':>10} {'speed-up':>9}")
+        for name, row in s["queries"].items():
+            rd = _f(row.get("rdflib_ms"), "", 1) + (">" if row.get("rdflib_timeout") else "")
+            sp = _f(row.get("speedup"), "×", 0) if row.get("speedup") else "n/a"
+            print(f"  {name:32} {_f(row['ours_ms'], '', 1):>9} {_f(row['ours_p95_ms'], '', 1):>8} "
+                  f"{_f(row['raw_ms'], '', 1):>8} {_f(row.get('overhead'), '', 2):>5} {rd:>10} {sp:>9}")
+        print(f"  geomean speed-up over rdflib {_f(s['speedup_geomean'], '×', 1)}; overhead over raw pyoxigraph "
+              f"geomean {_f(s['overhead_geomean'], '×', 2)}, max {_f(s['overhead_max'], '×', 2)} (ms; ovh = ours/raw)")
+        views = ox.get("views")
+        if views:
+            print("  views (HTML): " + ", ".join(
+                f"{p} {_f(v.get('median_ms'), ' ms', 0)}" if "median_ms" in v else f"{p} {v.get('error', 'n/a')[:60]}"
+                for p, v in views.items()))
+        else:
+            print("  views: n/a")
+        ep = rec.get("endpoint")
+        print(f"  endpoint: {_f((ep or {}).get('qps'), ' queries/s', 0)}" + (f" ({ep.get('error')})" if ep and
+                                                                           ep.get("error") else ""))
+    real = result.get("real")
+    if real:
+        ep = real.get("endpoint") or {}
+        print(f"\n== real dataset: --help {_f(real.get('help_s'), ' s', 3)}, build + validate "
+              f"{_f(real.get('build_validate_s'), ' s', 2)} (exit {real.get('build_validate_exit')}), "
+              f"query start-up {_f(real.get('query_startup_prebuilt_s'), ' s', 3)} prebuilt / "
+              f"{_f(real.get('query_startup_cold_s'), ' s', 3)} cold, endpoint {_f(ep.get('qps'), ' queries/s', 0)}")
+    print("\ntargets:")
+    for name, c in summary["targets"].items():
+        mark = {True: "met ", False: "MISS", None: "n/a "}[c["met"]]
+        print(f"  {mark} {name:40} {_f(c['value'], '', 2):>10}  (target {c['target']}, at {c['at']})")

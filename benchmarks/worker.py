@@ -1,0 +1,295 @@
+"""One benchmark job in a fresh process, so that its peak memory (``ru_maxrss``) is its own.
+
+``python -m benchmarks.worker JOB PROJECT [--repeat N] [--budget S]`` prints one JSON object on its last
+line. Jobs:
+
+- ``build``      YAML → quads → derived graph → dumps + content key written to ``PROJECT/dist`` (no SHACL)
+- ``shacl``      the SHACL gate alone (``CultureGraph.validate``), after loading
+- ``cold``       YAML → queryable Oxigraph engine, ignoring any prebuilt dump (what a data change costs)
+- ``oxigraph``   our default: load the prebuilt dump, then every named query, views, labels
+- ``disk``       the persistent on-disk store (``store_path``): first fill, then reopen
+- ``raw``        plain pyoxigraph loading the same dump (its query times are taken in ``oxigraph``, run
+                 alternately with ours on the same texts: that ratio is our overhead)
+- ``rdflib``     our facade on rdflib's memory store (``store = "memory"``), every named query
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: Any) -> None:
+    raise Timeout
+
+
+def timed(fn: Callable[[], Any], *, repeat: int, budget: float, limit: float | None = None) -> dict[str, Any]:
+    """Run ``fn`` up to ``repeat`` times (fewer once ``budget`` seconds are spent); median and p95 in ms.
+
+    With ``limit``, one run longer than ``limit`` seconds is interrupted (SIGALRM: works for pure-Python
+    engines such as rdflib; Oxigraph returns first) and reported as ``timeout``.
+    """
+    samples: list[float] = []
+    spent = 0.0
+    rows = None
+    while len(samples) < repeat and (not samples or spent < budget):
+        if limit:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        t = time.perf_counter()
+        try:
+            rows = fn()
+        except Timeout:
+            return {"timeout_s": limit, "runs": len(samples)}
+        finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        dt = time.perf_counter() - t
+        samples.append(dt)
+        spent += dt
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": p95 * 1000, "runs": len(samples),
+            "rows": rows}
+
+
+def named_queries(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, SPARQL, bound parameters) for every ``queries/*.rq``, parameters at their defaults — except
+    that an entity parameter of the synthetic data points at a synthetic hub of the same kind."""
+    from culturegraph.queries import load_queries
+
+    from .synth import hub_entity
+
+    synthetic = (root / "data" / "editions" / "00001.yaml").is_file()
+    out = []
+    for name, nq in load_queries(root / "queries").items():
+        values = {}
+        if synthetic:
+            for p in nq.params:
+                if p.type == "iri" and p.default and ":" in p.default:
+                    kind = p.default.split(":", 1)[0]
+                    hub = hub_entity(kind)
+                    if hub:
+                        values[p.name] = f"{kind}:{hub}"
+        bindings = nq.bind(values)
+        out.append((name, nq.sparql, bindings))
+    return out
+
+
+def _facade_queries(cg: Any, root: Path, repeat: int, budget: float, limit: float | None) -> dict[str, Any]:
+    out = {}
+    for name, sparql, bindings in named_queries(root):
+        def run(sparql: str = sparql, bindings: dict = bindings) -> int:
+            return len(cg.query(sparql, params=bindings, limit=10**9).rows)
+        out[name] = timed(run, repeat=repeat, budget=budget, limit=limit)
+    return out
+
+
+def _raw_runner(store: Any, sparql: str, bindings: dict[str, Any]) -> Callable[[], int]:
+    """Plain pyoxigraph: the same text, prefixes and substitutions; every value of every row touched."""
+    import pyoxigraph as ox
+
+    from culturegraph.namespaces import all_prefixes
+
+    prefixes = all_prefixes()
+    subs = {ox.Variable(k): v for k, v in bindings.items()} or None
+
+    def run() -> int:
+        n = 0
+        for sol in store.query(sparql, prefixes=prefixes, use_default_graph_as_union=True, substitutions=subs):
+            for _value in sol:
+                pass
+            n += 1
+        return n
+    return run
+
+
+def _interleaved(cg: Any, root: Path, args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Our facade and plain pyoxigraph (a second store loaded from the same dump), run alternately per
+    query so that a noisy machine slows both alike; the ratio is our overhead."""
+    import pyoxigraph as ox
+
+    raw = ox.Store()
+    raw.load(path=str(root / "dist" / "culturegraph.nq"), format=ox.RdfFormat.N_QUADS)
+    ours_out, raw_out = {}, {}
+    for name, sparql, bindings in named_queries(root):
+        def mine(sparql: str = sparql, bindings: dict = bindings) -> int:
+            return len(cg.query(sparql, params=bindings, limit=10**9).rows)
+        theirs = _raw_runner(raw, sparql, bindings)
+        a: list[dict[str, Any]] = []
+        b: list[dict[str, Any]] = []
+        for _ in range(args.repeat):
+            a.append(timed(mine, repeat=1, budget=args.budget))
+            b.append(timed(theirs, repeat=1, budget=args.budget))
+            if sum(x["median_ms"] for x in a) > args.budget * 1000:
+                break
+        ours_out[name], raw_out[name] = _merge(a), _merge(b)
+    return ours_out, raw_out
+
+
+def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    samples = sorted(r["median_ms"] for r in runs)
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return {"median_ms": statistics.median(samples), "p95_ms": p95, "runs": len(samples), "rows": runs[-1]["rows"]}
+
+
+def job_build(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from culturegraph.api import CultureGraph
+
+    t0 = time.perf_counter()
+    cg = CultureGraph(root)
+    t = time.perf_counter()
+    loaded = cg.loaded
+    yaml_s = time.perf_counter() - t
+    t = time.perf_counter()
+    quads = cg.ox_quads
+    convert_s = time.perf_counter() - t
+    t = time.perf_counter()
+    cg.build(root / "dist", validate=False)
+    write_s = time.perf_counter() - t
+    derived = sum(1 for q in quads if q.graph_name.value.endswith("/graph/derived"))
+    return {"build_s": time.perf_counter() - t0, "yaml_to_quads_s": yaml_s, "derive_and_convert_s": convert_s,
+            "serialise_and_write_s": write_s, "data_quads": len(loaded.quads), "derived_quads": derived,
+            "store_quads": len(quads), "peak_mb": peak_mb()}
+
+
+def job_shacl(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from culturegraph.api import CultureGraph
+
+    cg = CultureGraph(root)
+    cg.loaded  # noqa: B018
+    t = time.perf_counter()
+    report = cg.validate()
+    return {"shacl_s": time.perf_counter() - t, "conforms": report.conforms, "peak_mb": peak_mb()}
+
+
+def job_cold(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from culturegraph import snapshot
+    from culturegraph.api import CultureGraph
+
+    snapshot.prebuilt_store = lambda *a, **k: None  # type: ignore[assignment]  # force the YAML path
+    t = time.perf_counter()
+    cg = CultureGraph(root)
+    cg.engine  # noqa: B018
+    return {"load_s": time.perf_counter() - t, "peak_mb": peak_mb()}
+
+
+def job_oxigraph(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from culturegraph.api import CultureGraph
+
+    t = time.perf_counter()
+    cg = CultureGraph(root)
+    cg.engine  # noqa: B018
+    load_s = time.perf_counter() - t
+    out: dict[str, Any] = {"load_s": load_s, "from_dump": "loaded" not in cg.__dict__, "load_peak_mb": peak_mb(),
+                           "quads": len(cg.engine)}
+    out["queries"], out["raw_queries"] = _interleaved(cg, root, args)
+    name = named_queries(root)[0][0]
+    out["run_named"] = timed(lambda: len(cg.run_named(name).rows), repeat=args.repeat, budget=args.budget)
+    out["run_named"]["query"] = name
+    iri = "https://w3id.org/culturegraph/id/organisation/" + ("synth-org-00001" if (
+        root / "data" / "editions" / "00001.yaml").is_file() else "kofice")
+    out["label_ms"] = timed(lambda: cg.label(iri, "ko"), repeat=200, budget=2)["median_ms"]
+    out["views"] = _views(cg, args)
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def _views(cg: Any, args: argparse.Namespace) -> dict[str, Any] | None:
+    try:
+        from culturegraph.network import PRESET_NAMES
+    except ImportError:
+        return None
+    hub = "synth-org-00001" if (cg.root / "data" / "editions" / "00001.yaml").is_file() else "kofice"
+    out: dict[str, Any] = {}
+    for preset in PRESET_NAMES:
+        kw = {"entity": hub} if preset in ("ego", "entity") else {}
+        try:
+            out[preset] = timed(lambda p=preset, k=kw: len(cg.view_html(p, **k)), repeat=min(3, args.repeat),
+                                budget=args.budget)
+        except Exception as exc:  # e.g. a view too large to draw: report, do not stop the run
+            out[preset] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+    return out
+
+
+def job_disk(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import shutil
+    import tempfile
+
+    from culturegraph.api import CultureGraph
+
+    tmp = Path(tempfile.mkdtemp(prefix="cg-disk-"))
+    try:
+        t = time.perf_counter()
+        CultureGraph(root, store_path=str(tmp / "store")).engine  # noqa: B018
+        fill_s = time.perf_counter() - t
+        t = time.perf_counter()
+        cg = CultureGraph(root, store_path=str(tmp / "store"))
+        cg.engine  # noqa: B018
+        reopen_s = time.perf_counter() - t
+        queries = _facade_queries(cg, root, min(3, args.repeat), args.budget, None)
+        return {"fill_s": fill_s, "reopen_s": reopen_s, "queries": queries, "peak_mb": peak_mb()}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def job_raw(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    store = ox.Store()
+    store.load(path=str(root / "dist" / "culturegraph.nq"), format=ox.RdfFormat.N_QUADS)
+    load_s = time.perf_counter() - t
+    out: dict[str, Any] = {"load_s": load_s, "load_peak_mb": peak_mb(), "quads": len(store)}
+    # query times of plain pyoxigraph are taken in the ``oxigraph`` job, interleaved with ours
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def job_rdflib(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from culturegraph.api import CultureGraph
+
+    t = time.perf_counter()
+    cg = CultureGraph(root, store="memory")
+    cg.engine  # noqa: B018
+    out: dict[str, Any] = {"load_s": time.perf_counter() - t, "load_peak_mb": peak_mb()}
+    out["queries"] = _facade_queries(cg, root, min(3, args.repeat), args.budget, args.limit)
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+JOBS = {"build": job_build, "shacl": job_shacl, "cold": job_cold, "oxigraph": job_oxigraph, "disk": job_disk,
+        "raw": job_raw, "rdflib": job_rdflib}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("job", choices=sorted(JOBS))
+    ap.add_argument("project", type=Path)
+    ap.add_argument("--repeat", type=int, default=7, help="runs per query (fewer when slow)")
+    ap.add_argument("--budget", type=float, default=10.0, help="seconds per query before stopping repeats")
+    ap.add_argument("--limit", type=float, default=120.0, help="rdflib: seconds before one run is stopped")
+    args = ap.parse_args(argv)
+    result = JOBS[args.job](args.project.resolve(), args)
+    sys.stdout.write("\n" + json.dumps(result, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The benchmark runner works end to end at the smallest size (figures are not checked: noisy machines)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_runner_at_10k(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--sizes", "10k", "--repeat", "1", "--endpoint-seconds", "1",
+         "--no-real", "--out", str(tmp_path / "results"), "--work", str(tmp_path / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "targets:" in res.stdout and "speed-up" in res.stdout
+    (saved,) = (tmp_path / "results").glob("bench-*.json")
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    assert record["machine"]["cpus"] and record["machine"]["libraries"]["pyoxigraph"]
+    size = record["sizes"]["10k"]
+    for job in ("build", "cold", "oxigraph", "raw", "disk", "rdflib", "shacl"):
+        assert "error" not in size[job], (job, size[job])
+    named = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    assert sorted(size["oxigraph"]["queries"]) == named
+    assert sorted(size["rdflib"]["queries"]) == named
+    assert size["build"]["derived_quads"] > 0 and size["oxigraph"]["from_dump"] is True
+    summary = record["summary"]["sizes"]["10k"]
+    assert summary["speedup_geomean"] > 1 and summary["overhead_geomean"] > 0
