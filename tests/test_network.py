@@ -214,8 +214,10 @@ def test_real_data_views_are_deterministic(cg):
 
 # ---------------------------------------------------------------------------- briefs and exports
 def test_brief_png_svg_and_table(cg, artifacts):
-    from culturegraph.brief import image_bytes, table_bytes
+    from culturegraph.brief import cjk_font, image_bytes, table_bytes
 
+    if Path("/usr/share/fonts/opentype/noto").is_dir():  # Debian fonts-noto-cjk: Hangul must be drawable
+        assert cjk_font() is not None
     view = cg.projection("organisations", lang="ko")
     png = image_bytes(view, "png")
     assert png.startswith(b"\x89PNG") and len(png) > 50_000

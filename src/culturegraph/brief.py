@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SEED = 42
 CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans KR", "NanumGothic",
              "Source Han Sans K", "Source Han Sans KR", "UnDotum", "Noto Serif CJK KR")
-MAX_LABELS = 32
+MAX_LABELS = 32  # labels drawn on big views (the largest nodes)
+ALL_LABELS = 60  # up to this many nodes, every node is labelled
 
 
 def cjk_font() -> str | None:
@@ -138,7 +139,7 @@ def figure(view: View) -> Figure:
                        s=[40 + 560 * (sizes[n] / top) for n in nodes], c=style.color, marker=style.marker,
                        edgecolors="#2b333b", linewidths=0.5, zorder=2, label=f"{label} ({count})")
         labelled = sorted(g.nodes, key=lambda n: (-sizes[n], g.nodes[n]["label"], n))
-        if g.number_of_nodes() > MAX_LABELS:
+        if g.number_of_nodes() > ALL_LABELS:
             labelled = labelled[:MAX_LABELS]
         stroke = [patheffects.withStroke(linewidth=2.5, foreground="white")]
         columns = bool(view.positions)  # timeline layout: labels beside the two columns, never clipped

@@ -66,7 +66,7 @@ STYLES: dict[str, Style] = {
     "Country": Style("square", "s", "#56B4E9"),
     "City": Style("dot", "o", "#17BECF"),
     "Venue": Style("triangleDown", "v", "#A6761D"),
-    "Group": Style("ellipse", "o", "#999999"),
+    "Group": Style("ellipse", "o", "#C9D1D9"),
 }
 
 

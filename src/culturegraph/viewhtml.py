@@ -200,7 +200,7 @@ def vis_options(n: int, m: int) -> dict[str, Any]:
     # forceAtlas2 costs ~45 ms per iteration at 1,500 nodes / 4,000 edges in headless Chromium on 2 cores:
     # fewer iterations (and no overlap avoidance) for big views keep stabilisation under ~3 s.
     iterations = max(60, min(1000, 150_000 // max(n + m, 1)))
-    spread = 1.0 if n > 150 else 1.6  # small views get more room: long labels need it
+    spread = 1.6 if n <= 60 else 1.0  # small views get more room: long labels need it
     return {
         "autoResize": True,
         "layout": {"randomSeed": SEED, "improvedLayout": n <= 150},
@@ -216,7 +216,7 @@ def vis_options(n: int, m: int) -> dict[str, Any]:
                         "hideEdgesOnZoom": n > 800, "keyboard": {"enabled": True, "bindToWindow": False},
                         "multiselect": True},
         "nodes": {
-            "scaling": {"min": 8, "max": 42, "label": {"enabled": True, "min": 11, "max": 17, "drawThreshold": 7,
+            "scaling": {"min": 8, "max": 42, "label": {"enabled": True, "min": 12, "max": 20, "drawThreshold": 7,
                                                        "maxVisible": 28}},
             "font": {"face": "Noto Sans, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, Arial, sans-serif",
                      "color": "#1d232a", "strokeWidth": 3, "strokeColor": "#ffffff"},
