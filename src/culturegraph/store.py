@@ -358,8 +358,9 @@ class RdflibEngine:
     def label_candidates(self, iri: str, predicates: Sequence[str]) -> list[tuple[str, str | None]]:
         node = URIRef(str(iri))
         for pred in predicates:
-            cands = [(str(o), o.language) for o in self.dataset.objects(node, URIRef(str(pred)))
-                     if isinstance(o, Literal)]
+            with _quiet():
+                cands = [(str(o), o.language) for o in self.dataset.objects(node, URIRef(str(pred)))
+                         if isinstance(o, Literal)]
             if cands:
                 return cands
         return []
