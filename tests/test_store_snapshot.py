@@ -88,3 +88,16 @@ def test_cli_store_options(mini: Path, tmp_path: Path) -> None:
         assert res.stdout.splitlines()[1:] == ["https://w3id.org/culturegraph/id/edition/forum-2025"]
     res = run_cli("query", "--store", "sqlite", "--sparql", "ASK {}", cwd=mini)
     assert res.returncode == 2 and "sqlite" in res.stderr
+
+
+def test_every_graph_command_takes_the_store_options() -> None:
+    import click
+
+    from culturegraph.cli import cli
+
+    ctx = click.Context(cli)
+    for name in ("build", "query", "serve", "viz"):
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None
+        opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        assert {"--store", "--store-path"} <= opts, name

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .cli import handle_errors, make_graph, root_option
+from .cli import handle_errors, make_graph, root_option, store_options
 
 
 @click.command("serve", short_help="Serve the SPARQL endpoint, the query page and the entity pages.")
@@ -29,6 +29,7 @@ from .cli import handle_errors, make_graph, root_option
               help="Send one GET request for PATH through the app without a socket, print the body, exit.")
 @click.option("--accept", default=None, help="With --get: the Accept header to send.")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@store_options
 @handle_errors
 def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeout: float | None,
               max_rows: int | None, queue_limit: int | None, get_path: str | None, accept: str | None,

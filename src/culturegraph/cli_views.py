@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .cli import handle_errors, make_graph, root_option
+from .cli import handle_errors, make_graph, root_option, store_options
 
 PRESETS = ("entity", "organisations", "themes", "countries", "people", "ego")
 
@@ -66,6 +66,7 @@ def _build(root: str | None, preset: str, kw: dict[str, Any]):
 @click.option("--gexf", type=click.Path(dir_okay=False), default=None,
               help="Write dynamic GEXF (year spells: Gephi's timeline works).")
 @click.option("--list", "list_presets", is_flag=True, help="List the presets and exit.")
+@store_options
 @handle_errors
 def viz_cmd(preset: str | None, html: str | None, png: str | None, svg: str | None, table: str | None,
             graphml: str | None, gexf: str | None, list_presets: bool, root: str | None, **kw: Any) -> None:

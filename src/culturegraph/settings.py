@@ -31,7 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_service", (), "SPARQL SERVICE endpoints a query may call; empty = SERVICE refused."),
     Setting("default_lang", "en", "Label language when none is asked for (fallback: requested, en, any)."),
     Setting("store", "oxigraph", "Query engine: 'oxigraph' (pyoxigraph, default) or 'memory' (rdflib)."),
-    Setting("store_path", None, "Directory of a persistent on-disk Oxigraph store (default: in memory)."),
+    Setting("store_path", None, "Directory of a persistent on-disk Oxigraph store (default: in memory), "
+            "rebuilt only when data/ or ontology/ change (content key in DIR.key.json)."),
     Setting("view_node_limit", 1_500, "Largest network view drawn before it is aggregated."),
 )
 
