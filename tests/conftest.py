@@ -65,3 +65,29 @@ def artifacts() -> Path:
     """Directory for screenshots and other files a person should look at after a run."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, headless, with its background services off: this machine's network is closed, and a
+# page under test must make no request we did not cause.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (Playwright driving Debian's /usr/bin/chromium).
+
+    Skipped on a developer machine without Chromium; on CI (``CI`` set) a missing browser is a failure,
+    because scripts/test.sh installs it.
+    """
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is missing: scripts/test.sh should have installed it")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
