@@ -4,6 +4,8 @@
 'KOFICE'
 >>> pick_label([("이교구", "ko")], "en")
 '이교구'
+>>> pick_label([("ユン・ヤンス", "ja"), ("윤양수", "ko")], "id")
+'윤양수'
 """
 
 from __future__ import annotations
@@ -25,4 +27,11 @@ def pick_label(candidates: Iterable[tuple[str, str | None]], lang: str = "en") -
             if tag and tag.lower().split("-")[0] == target.split("-")[0]:
                 return text
     untagged = [t for t, tag in cands if not tag]
-    return untagged[0] if untagged else cands[0][0]
+    if untagged:
+        return untagged[0]
+    # "any": a fixed order over this domain's languages (Korean before Japanese for a Korean name whose
+    # only forms are Hangul and katakana), then alphabetical, so the choice never depends on data order
+    return min(cands, key=lambda c: (_ORDER.get((c[1] or "").split("-")[0].lower(), len(_ORDER)), c[1] or "", c[0]))[0]
+
+
+_ORDER = {lang: i for i, lang in enumerate(("ko", "id", "ms", "vi", "th", "lo", "km", "my", "tl", "ja", "zh"))}

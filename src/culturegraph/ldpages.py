@@ -23,6 +23,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel")
+CG_NS = "https://w3id.org/culturegraph/ontology#"
 INCOMING_LIMIT = 500
 
 
@@ -115,6 +116,11 @@ class Describer:
             cands = [(o.value, o.language) for o in self._objects(node, pred) if isinstance(o, ox.Literal)]
             if cands:
                 return pick_label(cands, lang) or iri
+        # a participation has no label of its own: show who took part in which role
+        who = self._objects(node, CG_NS + "participant")
+        role = self._objects(node, CG_NS + "role")
+        if who and role:
+            return f"{self._label(who[0].value, lang)} · {self._label(role[0].value, lang)}"
         return self.compact(iri)
 
     def label(self, iri: str, lang: str) -> str:
