@@ -97,7 +97,7 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     n = parse_size(size)
     project, shape = synthetic_project(size, args.seed, args.work)
     out: dict[str, Any] = {"target_triples": n, "shape": shape, "project": str(project)}
-    jobs = ["build", "cold", "oxigraph", "raw", "disk"]
+    jobs = ["build", "cold", "oxigraph", "raw", "disk", "views"]
     if not args.no_rdflib and n <= parse_size(args.rdflib_max):
         jobs.append("rdflib")
     if not args.no_shacl and n <= parse_size(args.shacl_max):
@@ -176,15 +176,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     result: dict[str, Any] = {"started": started, "machine": machine(), "targets": TARGETS,
                               "args": {k: str(v) for k, v in vars(args).items()}, "sizes": {}}
-    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-        result["sizes"][size] = bench_size(size, args)
-    if not args.no_real:
-        result["real"] = bench_real(args)
-    result["summary"] = summarise(result)
-    result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"bench-{started.replace(':', '').replace('-', '')}.json"
-    path.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
+
+    def save() -> None:  # after every size, so a crash at 1M keeps the smaller sizes
+        result["summary"] = summarise(result)
+        path.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
+
+    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        result["sizes"][size] = bench_size(size, args)
+        save()
+    if not args.no_real:
+        result["real"] = bench_real(args)
+    result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    save()
     print_report(result)
     print(f"\nsaved {path}")
     return 0

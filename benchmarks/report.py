@@ -135,7 +135,7 @@ def print_report(result: dict[str, Any]) -> None:
                   f"{_f(row['raw_ms'], '', 1):>8} {_f(row.get('overhead'), '', 2):>5} {rd:>10} {sp:>9}")
         print(f"  geomean speed-up over rdflib {_f(s['speedup_geomean'], '×', 1)}; overhead over raw pyoxigraph "
               f"geomean {_f(s['overhead_geomean'], '×', 2)}, max {_f(s['overhead_max'], '×', 2)} (ms; ovh = ours/raw)")
-        views = ox.get("views")
+        views = (rec.get("views") or {}).get("views")
         if views:
             print("  views (HTML): " + ", ".join(
                 f"{p} {_f(v.get('median_ms'), ' ms', 0)}" if "median_ms" in v else f"{p} {v.get('error', 'n/a')[:60]}"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 KEY_FILE = "culturegraph.key.json"
 DUMP_FILE = "culturegraph.nq"
 # modules whose code decides which quads the data becomes: editing one invalidates every stored key
-_CODE = ("load.py", "emit.py", "schema.py", "yamlio.py", "derived.py", "namespaces.py")
+_CODE = ("api.py", "load.py", "emit.py", "schema.py", "yamlio.py", "derived.py", "namespaces.py", "store.py")
 
 
 def content_key(cg: CultureGraph) -> str:
