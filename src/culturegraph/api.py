@@ -263,3 +263,29 @@ class CultureGraph:
 
         return explain_path(self, a, b, lang=lang)
 
+
+    # ------------------------------------------------------------------ publishing (export/)
+    def export(self, fmt: str) -> dict[str, bytes]:
+        """The dataset in one format (turtle, ntriples, nquads, trig, jsonld, rdfxml, graphml, gexf, csv):
+        ``{file name: bytes}``, byte-identical for the same data. :raises NotFound: unknown format.
+
+        >>> sorted(CultureGraph().export("nquads"))
+        ['culturegraph.nq']
+        """
+        from .export import export
+
+        return export(self, fmt)
+
+    def release(self, out: str | Path | None = None, *, validate: bool = True, **options: Any):
+        """Write the portal-ready bundle to ``{out}/{version}/`` (see :mod:`culturegraph.export.release`);
+        ``options``: version, issued, modified, endpoint_url. Returns ``(folder, {name: bytes})``."""
+        from .export.release import write_release
+
+        return write_release(self, out, validate=validate, **options)
+
+    def push(self, store: str, **options: Any):
+        """Load the dataset into a SPARQL 1.1 store over the Graph Store Protocol (SPARQL Update as the
+        fallback) and verify the count (see :func:`culturegraph.export.push.push` for the options)."""
+        from .export.push import push
+
+        return push(self, store, **options)

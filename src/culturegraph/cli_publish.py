@@ -33,7 +33,6 @@ def export_cmd(root: str | None, fmt: str, output: str | None, framed: str | Non
     one table per kind of record plus data-dictionary.csv into the folder given with -o.
     """
     from .errors import ExportError
-    from .export import export
     from .export.jsonld import framed_documents
     from .io import write_files
 
@@ -44,7 +43,7 @@ def export_cmd(root: str | None, fmt: str, output: str | None, framed: str | Non
         click.echo(f"wrote {len(docs) - 1:,} framed JSON-LD documents and context.jsonld to {framed}", err=True)
         if output is None:
             return
-    files = export(cg, fmt)
+    files = cg.export(fmt)
     if fmt == "csv":
         if output in (None, "-"):
             raise ExportError("csv writes several tables: give a folder with -o")
@@ -78,11 +77,9 @@ def release_cmd(root: str | None, version: str | None, out: str | None, issued: 
     HTML documentation, CSV tables with a data dictionary, GraphML/GEXF networks, a DCAT-AP catalog,
     VoID statistics, a PROV-O record, a README and SHA256SUMS. Dates never come from the clock, so
     rebuilding the same data gives identical bytes."""
-    from .export.release import write_release
-
     cg = make_graph(root)
-    folder, files = write_release(cg, out, validate=not no_validate, version=version, issued=issued,
-                                  modified=modified, endpoint_url=endpoint_url)
+    folder, files = cg.release(out, validate=not no_validate, version=version, issued=issued,
+                               modified=modified, endpoint_url=endpoint_url)
     total = sum(len(d) for d in files.values())
     click.echo(f"wrote {len(files)} files ({total:,} bytes) to {folder}")
 
@@ -110,14 +107,12 @@ def push_cmd(root: str | None, store: str, graph: str | None, default_graph: boo
     N-Quads chunks), falling back to SPARQL Update INSERT DATA when the store has no Graph Store endpoint,
     then check the triple count with a COUNT query. See docs/publishing.md for Oxigraph, Fuseki, GraphDB
     and Virtuoso URLs."""
-    from .export.push import push
-
     cg = make_graph(root)
     total = len({q.triple for q in cg.ox_quads}) if graph or default_graph else len(set(cg.ox_quads))
     with click.progressbar(length=total, label="pushing", file=sys.stderr, show_pos=True) as bar:
-        result = push(cg, store, graph=graph, default_graph=default_graph, replace=replace, auth=auth,
-                      chunk=chunk, update=update_url, query=query_url, verify=not no_verify, retries=retries,
-                      progress=bar.update)
+        result = cg.push(store, graph=graph, default_graph=default_graph, replace=replace, auth=auth,
+                         chunk=chunk, update=update_url, query=query_url, verify=not no_verify, retries=retries,
+                         progress=bar.update)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     how = "Graph Store Protocol" if result.method == "gsp" else "SPARQL Update (INSERT DATA)"
