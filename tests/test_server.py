@@ -232,3 +232,36 @@ def test_serve_reports_a_busy_port(project):
         r = run_cli("serve", "--root", str(project), "--port", str(port), timeout=60)
     assert r.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr
+
+
+def test_graph_store_protocol_read_only(tmp_path) -> None:
+    """SPARQL 1.1 Graph Store HTTP Protocol, read-only: GET one record's graph or the default graph;
+    every write method is 405; the ?graph / ?default choice is required."""
+    from rdflib import Graph
+    from starlette.testclient import TestClient
+
+    from culturegraph.api import CultureGraph
+    from culturegraph.server import create_app
+
+    from .conftest import copy_project
+
+    cg = CultureGraph(copy_project(tmp_path / "p"))
+    base = cg.settings.base_iri
+    with TestClient(create_app(cg)) as client:
+        r = client.get("/store", params={"graph": base + "graph/edition/forum-2025"},
+                       headers={"Accept": "text/turtle"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+        g = Graph().parse(data=r.text, format="turtle")
+        expected = {(q.subject.value, q.predicate.value) for q in cg.ox_quads
+                    if q.graph_name.value == base + "graph/edition/forum-2025"}
+        assert {(str(s), str(p)) for s, p, _o in g} == expected
+        everything = client.get("/store?default", headers={"Accept": "application/n-triples"})
+        assert everything.status_code == 200
+        assert len(Graph().parse(data=everything.text, format="nt")) == len({q.triple for q in cg.ox_quads})
+        assert client.get("/store", params={"graph": base + "graph/nothing"}).status_code == 404
+        assert client.get("/store").status_code == 400
+        for method in ("put", "post", "delete"):
+            r = client.request(method.upper(), "/store?default", content=b"<a:b> <a:c> <a:d> .",
+                               headers={"Content-Type": "application/n-triples"})
+            assert r.status_code == 405, method
+            assert r.json()["error"]["status"] == 405

@@ -206,7 +206,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         return service_description(endpoint, st.base_iri, state["triples"], state["graphs"],
                                    federated=bool(st.allow_service))
 
-    def rdf_response(request: Request, triples: list, what: str) -> Response:
+    def rdf_response(request: Request, triples: list, what: str, prefixes: dict[str, str] | None = None) -> Response:
         import pyoxigraph as ox
 
         key = negotiate(request.headers.get("accept"), [o for o in ENTITY_OFFERS if o[1] != "html"])
@@ -215,9 +215,11 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
                                 ", ".join(f.media_type for f in GRAPH_FORMATS.values()))
         formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                    "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
-        prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#",
-                    "void": "http://rdfs.org/ns/void#"} if key in ("turtle", "rdfxml") else None
-        body = ox.serialize(triples, format=formats[key], prefixes=prefixes) or b""
+        if prefixes is None:
+            prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#",
+                        "void": "http://rdfs.org/ns/void#"}
+        body = ox.serialize(triples, format=formats[key],
+                            prefixes=prefixes if key in ("turtle", "rdfxml") else None) or b""
         return Response(body, media_type=GRAPH_FORMATS[key].media_type, headers={"Vary": "Accept"})
 
     # ------------------------------------------------------------------ /id/…
@@ -250,6 +252,31 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             resp = Response(d.serialize(iri, fmt), media_type=GRAPH_FORMATS[fmt].media_type)
         resp.headers.update(headers)
         return resp
+
+    # ------------------------------------------------------------------ /store (Graph Store Protocol, read-only)
+    async def graph_store(request: Request) -> Response:
+        """SPARQL 1.1 Graph Store HTTP Protocol, read-only: ``GET ?graph=IRI`` (one record's named graph)
+        or ``GET ?default`` (the default graph: the union of all graphs, as queries see it). Anything that
+        would write answers 405 (the route takes only GET and HEAD)."""
+        import pyoxigraph as ox
+
+        params = request.query_params
+        if ("graph" in params) == ("default" in params):
+            raise QueryError("give exactly one of ?graph=IRI or ?default (SPARQL 1.1 Graph Store Protocol)")
+        if "graph" in params:
+            name = params["graph"]
+            check_iri(name)
+            quads = cg.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            triples = sorted({q.triple for q in quads}, key=str)
+            if not triples:
+                raise NotFound(f"no graph {name} in this dataset")
+        else:
+            triples = sorted({q.triple for q in cg.store}, key=str)
+        from .namespaces import all_prefixes
+
+        prefixes = all_prefixes(st.base_iri)
+        del prefixes["cgr"]  # its local names would need escaped slashes
+        return rdf_response(request, triples, "a graph", prefixes)
 
     # ------------------------------------------------------------------ the page
     async def index(request: Request) -> Response:
@@ -287,6 +314,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Route("/queries/{name}", named, methods=["GET", "HEAD"]),
         Route("/-/labels", labels, methods=["POST"]),
         Route("/views/{preset}", views, methods=["GET", "HEAD"]),
+        Route("/store", graph_store, methods=["GET", "HEAD"]),
         *publishing_routes(cg),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
