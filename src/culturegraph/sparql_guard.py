@@ -38,6 +38,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 QUERY_FORMS = ("select", "ask", "construct", "describe")
 UPDATE_KEYWORDS = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"})
 
@@ -68,6 +69,9 @@ def inspect_query(text: str, allow_service: tuple[str, ...] = ()) -> QueryInfo:
     :raises QueryRefused: for an update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` …) or a ``SERVICE``
         whose endpoint is a variable or an IRI not listed in ``allow_service``.
     """
+    # SPARQL decodes \uXXXX / \UXXXXXXXX escapes before parsing (SPARQL 1.1 §19.2), so a keyword may be
+    # spelled with them; decode first so that such a spelling is seen too
+    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
     toks = tokens(text)
     form = None
     i = 0
