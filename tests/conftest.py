@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,49 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def oxigraph_server(command: str, location: Path) -> Iterator[str]:
+    """A real Oxigraph server (``oxigraph serve`` / ``serve-read-only`` from the ``oxigraph`` pip package) on a
+    free loopback port, union default graph like the local engine; yields its base URL, stops it after."""
+    import time
+    import urllib.request
+
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.is_file():
+        pytest.fail("the oxigraph server (pip package 'oxigraph', in the test extra) is not installed")
+    port = free_port()
+    proc = subprocess.Popen([str(exe), command, "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -7,12 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +19,7 @@ from rdflib.query import Result
 
 from culturegraph.cli import cli
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, free_port, oxigraph_server, run_cli
 from .test_queries import INJECTION, NAMES, normalise
 
 
@@ -190,45 +186,17 @@ def test_the_installed_command_end_to_end() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- remote endpoint
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Oxigraph's read-only SPARQL server over a store loaded from `culturegraph build` output."""
-    exe = Path(sys.executable).with_name("oxigraph")
-    if not exe.exists():
-        exe = Path(shutil.which("oxigraph") or "")
-    if not exe.is_file():
-        pytest.skip("the oxigraph server (pip package 'oxigraph', test extra) is not installed")
     tmp = tmp_path_factory.mktemp("endpoint")
     built = run_cli("build", "--out", str(tmp / "dist"), "--no-validate", cwd=ROOT)
     assert built.returncode == 0, built.stderr
+    exe = Path(sys.executable).with_name("oxigraph")
     subprocess.run([str(exe), "load", "--location", str(tmp / "store"), "--file",
                     str(tmp / "dist" / "culturegraph.nq")], check=True, capture_output=True, timeout=120)
-    port = free_port()
-    proc = subprocess.Popen([str(exe), "serve-read-only", "--location", str(tmp / "store"), "--bind",
-                             f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with oxigraph_server("serve-read-only", tmp / "store") as url:
+        yield url + "/query"
 
 
 @pytest.mark.server

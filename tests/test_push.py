@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,45 +16,16 @@ import pytest
 from culturegraph.api import CultureGraph
 from culturegraph.export.push import PushError, push
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, free_port, oxigraph_server, run_cli
 
 pytestmark = pytest.mark.server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``oxigraph serve`` on a free loopback port (union default graph, like the local engine)."""
-    port = free_port()
-    exe = Path(sys.executable).with_name("oxigraph")
-    proc = subprocess.Popen([str(exe), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-                             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}")
-        time.sleep(0.1)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with oxigraph_server("serve", tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 def _sorted_lines(text: str) -> list[str]:
