@@ -73,7 +73,9 @@ def timed(fn: Callable[[], Any], *, repeat: int, budget: float, limit: float | N
 
 def named_queries(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
     """(name, SPARQL, bound parameters) for every ``queries/*.rq``, parameters at their defaults — except
-    that an entity parameter of the synthetic data points at a synthetic hub of the same kind."""
+    that an entity parameter of the synthetic data points at a synthetic hub of the same kind. Parameters
+    are bound the way :func:`culturegraph.queries.run_local` binds them (a VALUES block, or substitution
+    for queries marked ``# bind: substitute``)."""
     from culturegraph.queries import load_queries
 
     from .synth import hub_entity
@@ -90,7 +92,12 @@ def named_queries(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
                     if hub:
                         values[p.name] = f"{kind}:{hub}"
         bindings = nq.bind(values)
-        out.append((name, nq.sparql, bindings))
+        if getattr(nq, "bind_mode", "substitute") == "values" and bindings:  # as queries.run_local does
+            from culturegraph.queries import inject_values
+
+            out.append((name, inject_values(nq.sparql, bindings), {}))
+        else:
+            out.append((name, nq.sparql, bindings))
     return out
 
 
