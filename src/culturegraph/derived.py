@@ -14,9 +14,17 @@ answers into their own named graph ``{base}graph/derived``, so queries become in
 - **organisation co-participation** — a ``cg:CoParticipation`` node ``{base}id/derived/copart/{a}/{b}``
   (ids in order) for each pair of organisations that took part in at least one common edition, with both
   ``cg:coParticipant``, every ``cg:sharedEdition`` and ``cg:weight`` = the number of shared editions;
-- **theme by year** — a ``cg:ThemeYearCount`` node ``{base}id/derived/theme-year/{theme-id}/{year}`` with
-  ``cg:countedTheme``, ``cg:year`` and ``cg:count`` = the editions, sessions and related events tagged with
-  the theme (``cg:theme``) that took place that year (an event without a date takes its edition's year).
+  Each pair also carries the years of its shared editions (``cg:firstYear``, ``cg:lastYear``) and, at the
+  finer grain of single events (the edition itself, a session, a side event, an agreement), the number of
+  events both took part in (``cg:sharedEventCount``) and their first and last forum year
+  (``cg:eventFirstYear``, ``cg:eventLastYear``);
+- **participation → edition** — ``?participation cg:inEdition ?edition`` for every participation whose
+  event belongs to an edition;
+- per-agent summaries, per-year theme counts, speakers per nationality, label coverage and search keys:
+  see :mod:`culturegraph.derived_summaries`.
+
+Every year is the year of the forum event (the edition's ``schema:startDate``), so a side event held in
+December before a January edition counts in the edition's year, as the named queries count it.
 
 The graph is marked as derived with PROV: ``{base}graph/derived`` is a ``prov:Entity``
 ``prov:wasGeneratedBy`` a ``prov:Activity`` that ``prov:used`` every data graph and
@@ -27,7 +35,7 @@ byte-identical.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import combinations
 
 import pyoxigraph as ox
@@ -39,6 +47,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # predicates the pass reads → a short tag
@@ -53,6 +63,14 @@ _READ = {
     CG + "theme": "theme",
     SCHEMA + "startDate": "start",
     CG + "party": "party",
+    CG + "affiliationAtTime": "affiliation",
+    RDFS_LABEL: "label",
+    SKOS + "altLabel": "alt",
+    SKOS + "notation": "notation",
+    SKOS + "broader": "broader",
+    SKOS + "member": "member",
+    SCHEMA + "nationality": "nationality",
+    DCTERMS + "source": "source",
 }
 _CLASSES = {CG + "ForumEvent": "forum", CG + "Person": "agent", CG + "Organisation": "org",
             CG + "Session": "dated", CG + "RelatedEvent": "dated"}
@@ -84,6 +102,15 @@ class _Index:
         self.themes: dict[str, list[str]] = defaultdict(list)
         self.start: dict[str, str] = {}
         self.parties: list[tuple[str, str]] = []  # (agreement, organisation)
+        self.affiliation: dict[str, str] = {}  # participation → organisation at the time
+        self.types: dict[str, set[str]] = defaultdict(set)  # every class of every subject
+        self.labels: dict[str, list[tuple[str, str]]] = defaultdict(list)  # subject → (value, language)
+        self.alt: dict[str, list[str]] = defaultdict(list)
+        self.notation: dict[str, str] = {}
+        self.broader: dict[str, list[str]] = defaultdict(list)
+        self.members: dict[str, set[str]] = defaultdict(set)  # skos:Collection → members
+        self.nationality: dict[str, list[str]] = defaultdict(list)
+        self.sourced: set[str] = set()  # subjects with a dcterms:source
         self.graphs: set[str] = set()
         orgs: set[str] = set()
         for q in quads:
@@ -94,6 +121,7 @@ class _Index:
                 continue
             s, o = q.subject.value, q.object.value  # type: ignore[union-attr]
             if tag == "type":
+                self.types[s].add(o)
                 k = _CLASSES.get(o)
                 if k == "org":
                     orgs.add(s)
@@ -115,6 +143,22 @@ class _Index:
                 self.start[s] = o
             elif tag == "party":
                 self.parties.append((s, o))
+            elif tag == "affiliation":
+                self.affiliation[s] = o
+            elif tag == "label":
+                self.labels[s].append((o, getattr(q.object, "language", None) or ""))
+            elif tag == "alt":
+                self.alt[s].append(o)
+            elif tag == "notation":
+                self.notation.setdefault(s, o)
+            elif tag == "broader":
+                self.broader[s].append(o)
+            elif tag == "member":
+                self.members[s].add(o)
+            elif tag == "nationality":
+                self.nationality[s].append(o)
+            elif tag == "source" and isinstance(q.subject, ox.NamedNode):
+                self.sourced.add(s)
         self.orgs = orgs
         self.graphs -= skip_graphs
         self._edition_cache: dict[str, str | None] = {}
@@ -135,16 +179,17 @@ class _Index:
         self._edition_cache[event] = result
         return result
 
-    def year(self, event: str) -> str | None:
-        start = self.start.get(event)
-        if start is None:
-            ed = self.edition(event)
-            start = self.start.get(ed) if ed else None
-        return start[:4] if start and start[:4].isdigit() else None
+    def year(self, event: str) -> int | None:
+        """The year of the forum event ``event`` belongs to (its edition's start date)."""
+        ed = self.edition(event)
+        start = self.start.get(ed) if ed else None
+        return int(start[:4]) if start and start[:4].isdigit() else None
 
 
 def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     """The derived quads for ``quads`` (ontology + data), all in the graph ``{base}graph/derived``."""
+    from .derived_summaries import summaries
+
     graph = _nn(base_iri + "graph/derived")
     idx = _Index(quads, {base_iri + "graph/ontology", graph.value})
     out: list[ox.Quad] = []
@@ -152,14 +197,28 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
         out.append(ox.Quad(s, _nn(p), o, graph))
 
-    # agent → edition, with roles and the number of participations summarised
+    by_edition = _participation(idx, base_iri, add)
+    _co_participation(idx, base_iri, by_edition, add)
+    summaries(idx, base_iri, add)
+    _provenance(idx, base_iri, graph, add)
+    return out
+
+
+Add = Callable[[ox.NamedNode, str, "ox.NamedNode | ox.Literal"], None]
+
+
+def _participation(idx: _Index, base_iri: str, add: Add) -> dict[str, list[str]]:
+    """Agent → edition (with roles and the number of participations summarised) and participation →
+    edition; returns the organisations of each edition."""
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     count: dict[tuple[str, str], int] = defaultdict(int)
-    for part, agent in idx.participant.items():
+    for part in sorted(idx.participant):
+        agent = idx.participant[part]
         event = idx.in_event.get(part)
         edition = idx.edition(event) if event else None
         if edition is None:
             continue  # series- or programme-level participation: no edition
+        add(_nn(part), CG + "inEdition", _nn(edition))
         count[(agent, edition)] += 1
         if part in idx.roles:
             roles[(agent, edition)].add(idx.roles[part])
@@ -167,6 +226,10 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
         edition = idx.edition(agreement)
         if edition is not None:
             count[(org, edition)] += 1
+    for event in sorted(e for e, kind in idx.kind.items() if kind == "forum"):
+        year = idx.year(event)
+        if year is not None:  # lets a query anchored on a year start from an index look-up
+            add(_nn(event), CG + "year", _int(year))
     by_edition: dict[str, list[str]] = defaultdict(list)
     for agent, edition in sorted(count):
         node = _nn(f"{base_iri}id/derived/edition-participation/{_tail(agent)}/{_tail(edition)}")
@@ -180,13 +243,32 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
         add(node, CG + "participationCount", _int(count[(agent, edition)]))
         if agent in idx.orgs:
             by_edition[edition].append(agent)
+    return by_edition
 
-    # organisation pairs sharing editions: a per-edition self-join over its organisations only
+
+def _co_participation(idx: _Index, base_iri: str, by_edition: dict[str, list[str]], add: Add) -> None:
+    """Organisation pairs sharing editions (a per-edition self-join over its organisations only), and
+    within them the single events both took part in."""
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for edition in sorted(by_edition):
         members = sorted(by_edition[edition], key=_tail)
         for a, b in combinations(members, 2):
             shared[(a, b)].append(edition)
+    # event grain: the organisations recorded at each event (participant or party), per event
+    at_event: dict[str, set[str]] = defaultdict(set)
+    for part, agent in idx.participant.items():
+        event = idx.in_event.get(part)
+        if event is not None and agent in idx.orgs:
+            at_event[event].add(agent)
+    for agreement, org in idx.parties:
+        if org in idx.orgs:
+            at_event[agreement].add(org)
+    events: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for event, members_set in at_event.items():
+        if idx.edition(event) is None:
+            continue
+        for a, b in combinations(sorted(members_set, key=_tail), 2):
+            events[(a, b)].add(event)
     for (a, b), editions in sorted(shared.items(), key=lambda kv: (_tail(kv[0][0]), _tail(kv[0][1]))):
         node = _nn(f"{base_iri}id/derived/copart/{_tail(a)}/{_tail(b)}")
         add(node, RDF_TYPE, _nn(CG + "CoParticipation"))
@@ -195,25 +277,22 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
         for e in editions:
             add(node, CG + "sharedEdition", _nn(e))
         add(node, CG + "weight", _int(len(editions)))
+        for n in range(1, len(editions) + 1):  # a threshold index: "weight >= n" becomes one look-up
+            add(node, CG + "weightAtLeast", _int(n))
+        _years(add, node, [idx.year(e) for e in editions], "firstYear", "lastYear")
+        met = events.get((a, b), set())
+        add(node, CG + "sharedEventCount", _int(len(met)))
+        _years(add, node, [idx.year(e) for e in met], "eventFirstYear", "eventLastYear")
 
-    # theme × year
-    per: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for subject, themes in idx.themes.items():
-        if idx.kind.get(subject) not in ("forum", "dated"):
-            continue
-        year = idx.year(subject)
-        if year is None:
-            continue
-        for theme in themes:
-            per[(theme, year)].add(subject)
-    for (theme, year), subjects in sorted(per.items(), key=lambda kv: (_tail(kv[0][0]), kv[0][1])):
-        node = _nn(f"{base_iri}id/derived/theme-year/{_tail(theme)}/{year}")
-        add(node, RDF_TYPE, _nn(CG + "ThemeYearCount"))
-        add(node, CG + "countedTheme", _nn(theme))
-        add(node, CG + "year", _int(int(year)))
-        add(node, CG + "count", _int(len(subjects)))
 
-    # provenance of the graph itself
+def _years(add: Add, node: ox.NamedNode, years: Iterable[int | None], first: str, last: str) -> None:
+    known = [y for y in years if y is not None]
+    if known:
+        add(node, CG + first, _int(min(known)))
+        add(node, CG + last, _int(max(known)))
+
+
+def _provenance(idx: _Index, base_iri: str, graph: ox.NamedNode, add: Add) -> None:
     activity = _nn(base_iri + "id/derived/activity")
     software = _nn(base_iri + "id/derived/software")
     add(graph, RDF_TYPE, _nn(PROV + "Entity"))
@@ -227,4 +306,3 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     add(software, RDF_TYPE, _nn(PROV + "SoftwareAgent"))
     add(software, RDFS_LABEL, ox.Literal(f"culturegraph {__version__}", language="en"))
     add(software, SCHEMA + "softwareVersion", ox.Literal(__version__))
-    return out

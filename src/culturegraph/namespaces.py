@@ -63,6 +63,7 @@ class CG(DefinedNamespace):
     IntergovernmentalBody: URIRef
     Keynote: URIRef
     KeynoteSpeaker: URIRef
+    LabelCount: URIRef
     Low: URIRef
     MC: URIRef
     MOU: URIRef
@@ -73,6 +74,7 @@ class CG(DefinedNamespace):
     Moderator: URIRef
     MuseumOrGallery: URIRef
     NamedOfficial: URIRef
+    NationalityCount: URIRef
     OfficialRemarks: URIRef
     Opening: URIRef
     OpeningRemarks: URIRef
@@ -108,6 +110,7 @@ class CG(DefinedNamespace):
     Signatory: URIRef
     Source: URIRef
     Speaker: URIRef
+    SpeakingRoles: URIRef
     Sponsor: URIRef
     Summit: URIRef
     Supporter: URIRef
@@ -124,23 +127,35 @@ class CG(DefinedNamespace):
     asserted: URIRef
     basedIn: URIRef
     claimLanguage: URIRef
+    classTotal: URIRef
     coParticipant: URIRef
     confidence: URIRef
     count: URIRef
+    countedClass: URIRef
+    countedCountry: URIRef
     countedTheme: URIRef
     country: URIRef
     dateNote: URIRef
+    editionCount: URIRef
+    eventFirstYear: URIRef
     eventKind: URIRef
+    eventLastYear: URIRef
+    firstYear: URIRef
     gloss: URIRef
     hasParticipation: URIRef
     hostCity: URIRef
     hostCountry: URIRef
+    inEdition: URIRef
     inEvent: URIRef
     isoAlpha2: URIRef
     isoAlpha3: URIRef
+    labelLanguage: URIRef
+    lastYear: URIRef
+    onEdition: URIRef
     order: URIRef
     ordinal: URIRef
     organisationKind: URIRef
+    partCount: URIRef
     partOfEdition: URIRef
     partOfProgramme: URIRef
     partOfSeries: URIRef
@@ -157,10 +172,16 @@ class CG(DefinedNamespace):
     reading: URIRef
     relatedEdition: URIRef
     role: URIRef
+    roleKeys: URIRef
+    rolledUpCount: URIRef
     runBy: URIRef
+    searchKey: URIRef
     sessionKind: URIRef
     sharedEdition: URIRef
+    sharedEventCount: URIRef
     signedAt: URIRef
+    speakerCount: URIRef
+    talkCount: URIRef
     talkTitle: URIRef
     theme: URIRef
     themeTitle: URIRef
@@ -168,6 +189,7 @@ class CG(DefinedNamespace):
     topic: URIRef
     venue: URIRef
     weight: URIRef
+    weightAtLeast: URIRef
     year: URIRef
 
 
