@@ -27,14 +27,15 @@ EXTRA: dict[str, list[dict[str, object]]] = {
     "recurring-organisations": [{"min": 1}, {"min": 3}],
     "organisation-network": [{"min": 1}, {"min": 3}],
     "edition-participants": [{"year": 2019}, {"year": 2021}, {"year": 2023}],
-    "search": [{"q": "a"}, {"q": "문화"}, {"q": "Synthetic Organisation 0000"}, {"q": "KOFICE"}, {"q": "zzz-no-such-name"}],
+    "search": [{"q": "a"}, {"q": "문화"}, {"q": "Synthetic Organisation 0000"}, {"q": "KOFICE"},
+               {"q": "zzz-no-such-name"}],
     "speakers-by-nationality": [{"lang": "ko"}],
     "theme-timeline": [{"lang": "id"}],
 }
 
 
 # GROUP_CONCAT gives its values in no defined order; the derived key list is sorted
-NORMALISE = {"recurring-people": lambda row: row[:-1] + (" ".join(sorted(row[-1].split())),)}
+NORMALISE = {"recurring-people": lambda row: (*row[:-1], " ".join(sorted(row[-1].split())))}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +93,6 @@ def test_named_query_matches_its_join_form(graph: CultureGraph, name: str) -> No
                 _rows(graph, slow_text, name, params)
             continue
         slow = _rows(graph, slow_text, name, params)
-        assert fast == slow, f"{name} {params}: only fast {list((fast - slow))[:3]}, only slow {list((slow - fast))[:3]}"
+        assert fast == slow, f"{name} {params}: only fast {list(fast - slow)[:3]}, only slow {list(slow - fast)[:3]}"
         compared += sum(fast.values())
     assert compared, f"{name}: no parameter set gave any row to compare"

@@ -101,3 +101,26 @@ def test_every_graph_command_takes_the_store_options() -> None:
         assert cmd is not None
         opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
         assert {"--store", "--store-path"} <= opts, name
+
+
+def test_serve_and_its_workers_start_from_the_built_dump(mini: Path) -> None:
+    """With a current dump, the server process and its query workers load it: no YAML is read, and a
+    query over HTTP sees the data; once the data changes, workers get the freshly loaded quads instead."""
+    import asyncio
+
+    from culturegraph.cli_serve import request_in_process
+    from culturegraph.server import create_app
+    from culturegraph.snapshot import worker_source
+
+    assert run_cli("build", cwd=mini).returncode == 0
+    cg = CultureGraph(mini, query_workers=1)
+    assert worker_source(cg) == ("file", str((mini / "dist" / "culturegraph.nq").resolve()))
+    app = create_app(cg, cg.settings)
+    status, _, body = asyncio.run(request_in_process(app, "/sparql?query=" + ASK_SPEAKER.replace(" ", "%20")
+                                                     .replace("#", "%23"), "application/sparql-results+json"))
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert "loaded" not in cg.__dict__, "serve read the YAML although the dump was current"
+    rename_person(mini)
+    fresh = CultureGraph(mini)
+    kind, nquads = worker_source(fresh)
+    assert kind == "nquads" and b"/person/lee-kyogu-2>" in nquads and "loaded" in fresh.__dict__

@@ -47,7 +47,9 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
 
     cg = make_graph(root, query_workers=workers if workers is not None else (1 if get_path else None),
                     query_timeout=timeout, max_rows=max_rows)
-    cg.loaded  # noqa: B018 - load now: data errors are reported before anything listens
+    # load now (the prebuilt dist/ dump when the data is unchanged): data errors are reported before
+    # anything listens
+    cg.engine  # noqa: B018
     app = create_app(cg, cg.settings, queue_limit=queue_limit)
     if get_path is not None:
         status, _headers, body = asyncio.run(request_in_process(app, get_path, accept))
@@ -63,7 +65,7 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
 
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"culturegraph: {len(cg.ox_quads):,} quads from {cg.root}")
+    click.echo(f"culturegraph: {len(cg.store):,} quads from {cg.root}")
     click.echo(f"serving http://{shown}:{actual}/  (SPARQL endpoint http://{shown}:{actual}/sparql; "
                "Ctrl-C stops)")
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="on",

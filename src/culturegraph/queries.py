@@ -332,7 +332,7 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
     Parameters become a ``VALUES`` block of escaped RDF terms opening the WHERE group (as for remote
     endpoints): Oxigraph plans with it, while SEP-0007 substitutions are applied after planning — at a
     million triples an anchored query fell from 8.4 s to 5 ms (``benchmarks/README.md``). A query whose
-    header says ``# bind: substitute`` keeps substitution (for ``co-participants`` it is the faster plan).
+    header says ``# bind: substitute`` keeps substitution.
     """
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
     _check_projected(query, bindings)

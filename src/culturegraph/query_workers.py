@@ -67,8 +67,15 @@ def _worker_main(conn: Connection, prefixes: dict[str, str], base_iri: str) -> N
     """Receive the N-Quads, load them, then answer jobs until the pipe closes."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.load(conn.recv_bytes(), format=ox.RdfFormat.N_QUADS)
+    kind, value = conn.recv()
+    if kind == "disk":
+        store = ox.Store.read_only(value)
+    else:
+        store = ox.Store()
+        if kind == "file":
+            store.load(path=value, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.load(value, format=ox.RdfFormat.N_QUADS)
     conn.send(("ready", None))
     while True:
         try:
@@ -186,14 +193,16 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes, each holding the store; :meth:`run` sends a job to an idle one.
 
-    :param nquads: the whole dataset as N-Quads (each worker loads it once).
+    :param source: what each worker loads once (:func:`culturegraph.snapshot.worker_source`): ``("nquads",
+        bytes)``, ``("file", path of an N-Quads dump)`` or ``("disk", on-disk store opened read-only)``;
+        plain ``bytes`` are N-Quads.
     :param timeout: seconds a query may run before its worker is killed (:class:`QueryTimeout`, 504).
     :param queue_limit: requests that may wait for a busy pool before :class:`Overloaded` (503).
     """
 
-    def __init__(self, nquads: bytes, *, size: int, timeout: float, prefixes: dict[str, str], base_iri: str,
-                 queue_limit: int | None = None):
-        self.nquads = nquads
+    def __init__(self, source: tuple[str, Any] | bytes, *, size: int, timeout: float, prefixes: dict[str, str],
+                 base_iri: str, queue_limit: int | None = None):
+        self.source = ("nquads", source) if isinstance(source, bytes) else source
         self.size = max(1, size)
         self.timeout = timeout
         self.prefixes = prefixes
@@ -217,7 +226,7 @@ class WorkerPool:
                                  name="culturegraph-query-worker", daemon=True)
         proc.start()
         child.close()
-        parent.send_bytes(self.nquads)
+        parent.send(self.source)
         if not parent.poll(300):
             proc.kill()
             raise WorkerDied("a query worker did not start within 300 s")

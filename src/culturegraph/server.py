@@ -88,12 +88,12 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         import pyoxigraph as ox
 
-        quads = cg.ox_quads
+        from .snapshot import worker_source
+
+        # the engine's store: the prebuilt dump or on-disk store when the data is unchanged (no YAML read)
         state["describer"] = Describer(cg.store, st.base_iri, st.default_lang)
-        state["triples"] = len({q.triple for q in quads})
         state["graphs"] = sorted(str(g.value) for g in cg.store.named_graphs() if isinstance(g, ox.NamedNode))
-        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        pool = WorkerPool(nquads, size=st.query_workers, timeout=st.query_timeout,
+        pool = WorkerPool(worker_source(cg), size=st.query_workers, timeout=st.query_timeout,
                           prefixes=all_prefixes(st.base_iri), base_iri=st.base_iri, queue_limit=queue_limit)
         await pool.start()
         state["pool"] = pool
@@ -203,6 +203,9 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
 
     def service_graph(request: Request) -> list:
         endpoint = str(request.url.replace(query="", fragment=""))
+        if "triples" not in state:  # distinct triples of the union graph, counted once, when first asked
+            res = cg.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")
+            state["triples"] = int(next(iter(res))[0].value)  # type: ignore[arg-type, index]
         return service_description(endpoint, st.base_iri, state["triples"], state["graphs"],
                                    federated=bool(st.allow_service))
 

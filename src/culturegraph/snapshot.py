@@ -149,11 +149,24 @@ def open_engine(cg: CultureGraph) -> Engine:
     if s.store != "oxigraph":
         raise CultureGraphError(f"unknown store {s.store!r}: use 'oxigraph' or 'memory'")
     if s.store_path:
-        return OxigraphEngine(persistent_store(cg, s.store_path), allow_service=s.allow_service)
+        return OxigraphEngine(persistent_store(cg, s.store_path), allow_service=s.allow_service,
+                              origin=("disk", str(Path(s.store_path).resolve())))
     store = prebuilt_store(cg)
-    if store is None:
-        store = oxigraph_store(cg.ox_quads)
-    return OxigraphEngine(store, allow_service=s.allow_service)
+    if store is not None:
+        return OxigraphEngine(store, allow_service=s.allow_service,
+                              origin=("file", str((cg.root / "dist" / DUMP_FILE).resolve())))
+    return OxigraphEngine(oxigraph_store(cg.ox_quads), allow_service=s.allow_service)
+
+
+def worker_source(cg: CultureGraph) -> tuple[str, Any]:
+    """What a query worker process loads to hold the same data as ``cg``: the on-disk store (opened
+    read-only), the prebuilt dump (read from the file), or else N-Quads bytes of the facade's store."""
+    import pyoxigraph as ox
+
+    origin = getattr(cg.engine, "origin", None)
+    if origin is not None:
+        return origin
+    return ("nquads", cg.store.dump(format=ox.RdfFormat.N_QUADS) or b"")
 
 
 def find_record(cg: CultureGraph, record_id: str) -> URIRef:

@@ -191,9 +191,12 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, *, allow_service: Sequence[str] = ()):
+    def __init__(self, store: ox.Store, *, allow_service: Sequence[str] = (), origin: tuple[str, str] | None = None):
         self.store = store
         self.allow_service = tuple(allow_service)
+        #: where the store came from, so other processes can open the same: ("file", prebuilt N-Quads dump)
+        #: or ("disk", on-disk store directory); None when it was built from the YAML in this process
+        self.origin = origin
         self._conv = TermConverter()
         self._to_ox: dict[Node, OxTerm] = {}
 
