@@ -8,6 +8,7 @@ sorted order, so writers that follow insertion order (GraphML, GEXF, JSON) give 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -225,20 +226,26 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         for forum in took[org]:
             by_edition[forum].append(org)
     rel = {"ko": "같은 회차 참여", "id": "ikut dalam edisi yang sama"}.get(o.lang, "took part in the same edition")
+    # pairs first (cheap appends), then one edge per pair: at scale most of the cost was merging the same
+    # edge once per shared edition
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for forum in sorted(by_edition, key=lambda f: (idx.year(f) or 0, f)):
         for a, c in combinations(sorted(by_edition[forum]), 2):
-            srcs = tuple(sorted(why[(a, forum)] | why[(c, forum)]))
-            e = b.edge(a, c, rel, srcs, years=[idx.year(forum)], statement=False)
-            e.setdefault("editions", set()).add(forum)
-            e["weight"] = len(e["editions"])
-            e.setdefault("events", [])
-            name, year = idx.label(forum, o.lang), str(idx.year(forum) or "")
-            e["events"].append(name if year in name else f"{name} ({year})")
-            shared = sorted((took[a][forum] & took[c][forum]) - {forum})
-            e.setdefault("sessions", []).extend(idx.label(x, o.lang) for x in shared)
-            e["statements"].add((a, rel, c, srcs))
-    for e in b.edges.values():
-        e.pop("editions", None)
+            shared[(a, c)].append(forum)
+    label = functools.lru_cache(maxsize=None)(lambda x: idx.label(x, o.lang))
+
+    def event_name(forum: str) -> str:
+        name, year = label(forum), str(idx.year(forum) or "")
+        return name if year in name else f"{name} ({year})"
+
+    for (a, c), forums in shared.items():
+        per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
+        srcs = tuple(sorted({s for fs in per_forum for s in fs}))
+        e = b.edge(a, c, rel, srcs, years=[idx.year(f) for f in forums], statement=False)
+        e["weight"] = len(forums)
+        e["events"] = [event_name(f) for f in forums]
+        e["sessions"] = [label(x) for f in forums for x in sorted((took[a][f] & took[c][f]) - {f})]
+        e["statements"].update((a, rel, c, fs) for fs in per_forum)
     return b.graph()
 
 
