@@ -127,3 +127,16 @@ def test_serve_and_its_workers_start_from_the_built_dump(mini: Path) -> None:
     fresh = CultureGraph(mini)
     kind, nquads = worker_source(fresh)
     assert kind == "nquads" and b"/person/lee-kyogu-2>" in nquads and "loaded" in fresh.__dict__
+
+
+def test_serve_workers_open_the_on_disk_store_read_only(mini: Path, tmp_path: Path) -> None:
+    from culturegraph.snapshot import worker_source
+
+    db = tmp_path / "db"
+    cg = CultureGraph(mini, store_path=str(db))
+    assert worker_source(cg) == ("disk", str(db.resolve()))
+    query = "/sparql?query=" + ASK_SPEAKER.replace(" ", "%20")
+    done = run_cli("serve", "--store-path", str(db), "--get", query, "--accept", "application/sparql-results+json",
+                   cwd=mini)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["boolean"] is True
