@@ -94,6 +94,18 @@ def test_entity_shows_claims_with_sources_and_conflicts(client):
     assert "Referenced by" in r.text or "participant" in r.text
 
 
+def test_entity_pages_show_derived_facts_but_not_lookup_aids(client):
+    """cg:editionCount is a derived fact about the organisation; cg:searchKey only serves the search query:
+    it stays queryable over SPARQL but is left out of the entity's page and RDF document."""
+    page = client.get("/id/organisation/kofice", headers={"Accept": "text/html"}).text
+    doc = client.get("/id/organisation/kofice", headers={"Accept": "application/n-triples"}).text
+    assert "number of forum events (derived)" in page and "#editionCount>" in doc
+    assert "search key" not in page and "#searchKey>" not in doc
+    ask = client.get("/sparql", params={"query": "ASK { organisation:kofice cg:searchKey ?k }"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert ask.json()["boolean"] is True
+
+
 @pytest.mark.parametrize(("accept", "mtype", "ext"), [
     ("text/turtle", "text/turtle", "ttl"),
     ("application/ld+json", "application/ld+json", "jsonld"),

@@ -51,6 +51,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
+#: look-up aids rather than facts: in the dumps and for SPARQL, left out of entity pages and documents
+INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast"})
+
 # predicates the pass reads → a short tag
 _READ = {
     RDF_TYPE: "type",

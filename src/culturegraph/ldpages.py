@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .derived import INDEX_ONLY
 from .labels import pick_label
 from .namespaces import all_prefixes
 
@@ -170,7 +171,8 @@ class Describer:
                 out.update(q.triple for q in self.store.quads_for_pattern(t.subject, None, None))
                 for reading in self._objects(t.subject, "https://w3id.org/culturegraph/ontology#reading"):
                     out.update(q.triple for q in self.store.quads_for_pattern(reading, None, None))
-        return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return sorted((t for t in out if t.predicate.value not in INDEX_ONLY),
+                      key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def serialize(self, iri: str, fmt: str) -> bytes:
         """The entity's document in ``turtle``, ``ntriples``, ``jsonld`` or ``rdfxml``."""
@@ -216,7 +218,7 @@ class Describer:
         seen: set[tuple[str, str]] = set()
         for q in self.store.quads_for_pattern(node, None, None):
             key = (str(q.predicate), str(q.object))
-            if key in seen:
+            if key in seen or q.predicate.value in INDEX_ONLY:
                 continue
             seen.add(key)
             p = q.predicate.value
