@@ -22,6 +22,7 @@ pages are anchored look-ups and run on the facade's store in this process. Every
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -146,6 +147,8 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         if preq is None:
             if prefers_html(accept):
                 return RedirectResponse("/", status_code=303)
+            if "triples" not in state:  # distinct triples of the union graph: counted once, off the event loop
+                state["triples"] = await asyncio.to_thread(count_triples)
             return rdf_response(request, service_graph(request), "Service description")
         info = inspect_query(preq.query, st.allow_service)
         fmt_param = preq.first("format")
@@ -201,11 +204,12 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             state["registry"] = list(cg.named_queries())
         return state["registry"]
 
+    def count_triples() -> int:
+        res = cg.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(res))[0].value)  # type: ignore[arg-type, index]
+
     def service_graph(request: Request) -> list:
         endpoint = str(request.url.replace(query="", fragment=""))
-        if "triples" not in state:  # distinct triples of the union graph, counted once, when first asked
-            res = cg.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")
-            state["triples"] = int(next(iter(res))[0].value)  # type: ignore[arg-type, index]
         return service_description(endpoint, st.base_iri, state["triples"], state["graphs"],
                                    federated=bool(st.allow_service))
 
