@@ -102,6 +102,9 @@ class ViewOptions:
     lang: str = "en"
     size_by: str = "degree"  # degree | betweenness
     group: str = "auto"  # auto | type | country | none
+    #: set by :func:`build_view`: above this many nodes the view will be grouped, so a projection may skip
+    #: per-edge details (tooltips) that grouping discards
+    detail_limit: int | None = None
 
 
 @dataclass
@@ -235,7 +238,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         options = replace(options, theme=_resolve_kind(idx, options.theme, "theme", "Theme"))
     if options.country:
         options = replace(options, country=_resolve_kind(idx, options.country.lower(), "country", "Country"))
-    graph = preset.build(idx, options)
+    lean = replace(options, detail_limit=None if options.group == "none" else cg.settings.view_node_limit)
+    graph = preset.build(idx, lean)
     if options.types and preset.name != "ego":
         graph = graph.subgraph([n for n, d in graph.nodes(data=True) if d["type"] in options.types])
     graph = canonical(graph)

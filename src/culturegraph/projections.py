@@ -238,6 +238,12 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         name, year = label(forum), str(idx.year(forum) or "")
         return name if year in name else f"{name} ({year})"
 
+    if o.detail_limit is not None and len(took) > o.detail_limit:
+        # every organisation is a node, so this view will be grouped by country: only weights and years
+        # survive grouping, and collecting tooltips for every pair cost minutes at a million triples
+        for (a, c), forums in shared.items():
+            b.edge(a, c, rel, years=[idx.year(f) for f in forums], weight=len(forums), statement=False)
+        return b.graph()
     for (a, c), forums in shared.items():
         per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
         srcs = tuple(sorted({s for fs in per_forum for s in fs}))
