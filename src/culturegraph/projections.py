@@ -241,8 +241,11 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
     if o.detail_limit is not None and len(took) > o.detail_limit:
         # every organisation is a node, so this view will be grouped by country: only weights and years
         # survive grouping, and collecting tooltips for every pair cost minutes at a million triples
+        # (written straight into the builder: every forum's year is already on both nodes, see above)
         for (a, c), forums in shared.items():
-            b.edge(a, c, rel, years=[idx.year(f) for f in forums], weight=len(forums), statement=False)
+            b.edges[(a, c) if a < c else (c, a)] = {
+                "relations": {rel}, "years": {y for y in map(idx.year, forums) if y is not None},
+                "statements": set(), "weight": len(forums), "source_iris": set()}
         return b.graph()
     for (a, c), forums in shared.items():
         per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
