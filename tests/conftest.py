@@ -139,3 +139,13 @@ def oxigraph_server(command: str, location: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def synthetic_graph(factory: pytest.TempPathFactory, name: str, *, seed: int, **shape: int):
+    """A small synthetic project (``benchmarks/synth.py``) of the given shape, loaded as a CultureGraph."""
+    from benchmarks.synth import Shape, generate
+    from culturegraph.api import CultureGraph
+
+    project = factory.mktemp(name) / "synth"
+    generate(project, shape=Shape(**shape), seed=seed)
+    return CultureGraph(project)

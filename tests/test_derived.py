@@ -11,9 +11,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from benchmarks.synth import Shape, generate
 from culturegraph.api import CultureGraph
 from culturegraph.derived import derive
+
+from .conftest import synthetic_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 UP = "(cg:partOfEdition|cg:relatedEdition|schema:superEvent)*"
@@ -22,10 +23,8 @@ UP = "(cg:partOfEdition|cg:relatedEdition|schema:superEvent)*"
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
     """A small synthetic project (benchmarks/synth.py): many organisations share editions."""
-    project = tmp_path_factory.mktemp("derived") / "synth"
-    generate(project, shape=Shape(editions=6, sessions_per_edition=4, people_per_session=3, people=30,
-                                  organisations=12, sources=5, themes=9, cities=3), seed=3)
-    return CultureGraph(project)
+    return synthetic_graph(tmp_path_factory, "derived", seed=3, editions=6, sessions_per_edition=4,
+                           people_per_session=3, people=30, organisations=12, sources=5, themes=9, cities=3)
 
 
 @pytest.fixture(params=["synthetic", "real"])

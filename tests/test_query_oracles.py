@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synth import Shape, generate, hub_entity
+from benchmarks.synth import hub_entity
 from culturegraph.api import CultureGraph
 from culturegraph.queries import load_queries, parse_query
+
+from .conftest import synthetic_graph
 
 ORACLES = Path(__file__).parent / "oracles"
 NAMES = sorted(p.stem for p in ORACLES.glob("*.rq"))
@@ -40,10 +42,9 @@ NORMALISE = {"recurring-people": lambda row: (*row[:-1], " ".join(sorted(row[-1]
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
-    project = tmp_path_factory.mktemp("oracles") / "synth"
-    generate(project, shape=Shape(editions=7, sessions_per_edition=5, people_per_session=4, people=40,
-                                  organisations=15, sources=6, themes=10, cities=3), seed=11)
-    return CultureGraph(project)
+    """Denser than the real data: organisations share events, people recur, themes nest."""
+    return synthetic_graph(tmp_path_factory, "oracles", seed=11, editions=7, sessions_per_edition=5,
+                           people_per_session=4, people=40, organisations=15, sources=6, themes=10, cities=3)
 
 
 @pytest.fixture(params=["real", "synthetic"])
