@@ -13,13 +13,13 @@ answers into their own named graph ``{base}graph/derived``, so queries become in
   ``cg:participationEdition``, every ``cg:participationRole`` and ``cg:participationCount``;
 - **organisation co-participation** — a ``cg:CoParticipation`` node ``{base}id/derived/copart/{a}/{b}``
   (ids in order) for each pair of organisations that took part in at least one common edition, with both
-  ``cg:coParticipant``, every ``cg:sharedEdition`` and ``cg:weight`` = the number of shared editions;
-  Each pair also carries the years of its shared editions (``cg:firstYear``, ``cg:lastYear``) and, at the
-  finer grain of single events (the edition itself, a session, a side event, an agreement), the number of
-  events both took part in (``cg:sharedEventCount``) and their first and last forum year
-  (``cg:eventFirstYear``, ``cg:eventLastYear``);
+  ``cg:coParticipant``, every ``cg:sharedEdition``, ``cg:weight`` = the number of shared editions and the
+  threshold index ``cg:weightAtLeast`` 1 … weight. Each pair also carries the years of its shared editions
+  (``cg:firstYear``, ``cg:lastYear``) and, at the finer grain of single events (the edition itself, a
+  session, a side event, an agreement), the number of events both took part in (``cg:sharedEventCount``)
+  and their first and last forum year (``cg:eventFirstYear``, ``cg:eventLastYear``);
 - **participation → edition** — ``?participation cg:inEdition ?edition`` for every participation whose
-  event belongs to an edition;
+  event belongs to an edition, and ``?edition cg:year 2025`` for every forum event with a start date;
 - per-agent summaries, per-year theme counts, speakers per nationality, label coverage and search keys:
   see :mod:`culturegraph.derived_summaries`.
 
