@@ -147,13 +147,14 @@ class CultureGraph:
     # ------------------------------------------------------------------ building
     def dumps(self) -> dict[str, bytes]:
         """The build outputs by file name, serialised deterministically."""
-        from .io import serialize
+        from .io import serialize, sort_key
 
         base = self.settings.base_iri
+        ordered = sorted(self.ox_quads, key=sort_key)  # one sort for both dataset formats
         return {
             "culturegraph.ttl": serialize(self.ox_quads, "turtle", base),
-            "culturegraph.nq": serialize(self.ox_quads, "nquads", base),
-            "culturegraph.trig": serialize(self.ox_quads, "trig", base),
+            "culturegraph.nq": serialize(ordered, "nquads", base, presorted=True),
+            "culturegraph.trig": serialize(ordered, "trig", base, presorted=True),
         }
 
     def build(self, out: str | Path | None = None, *, validate: bool = True) -> dict[str, Path]:

@@ -33,15 +33,16 @@ def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
 
 
 def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str, *,
-              extra_prefixes: dict[str, str] | None = None) -> bytes:
+              extra_prefixes: dict[str, str] | None = None, presorted: bool = False) -> bytes:
     """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped).
-    ``extra_prefixes`` (e.g. ``dcat:``, ``void:`` for release descriptions) are added to the project's."""
+    ``extra_prefixes`` (e.g. ``dcat:``, ``void:`` for release descriptions) are added to the project's;
+    ``presorted``: the quads are already in :func:`sort_key` order (one sort serves several dataset formats)."""
     rdf_format, is_dataset = FORMATS[fmt]
     prefixes = all_prefixes(base_iri)
     del prefixes["cgr"]  # its local names would need escaped slashes; the kind prefixes read better
     prefixes.update(extra_prefixes or {})
     if is_dataset:
-        data: list = sorted(quads, key=sort_key)
+        data: list = list(quads) if presorted else sorted(quads, key=sort_key)
     else:
         triples = {q.triple for q in quads}
         data = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
