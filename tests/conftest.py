@@ -149,3 +149,9 @@ def synthetic_graph(factory: pytest.TempPathFactory, name: str, *, seed: int, **
     project = factory.mktemp(name) / "synth"
     generate(project, shape=Shape(**shape), seed=seed)
     return CultureGraph(project)
+
+
+@pytest.fixture(params=["real", "synthetic"])
+def graph(request: pytest.FixtureRequest, cg, synthetic):
+    """The real project, then the test module's own ``synthetic`` fixture (which the module must define)."""
+    return cg if request.param == "real" else synthetic

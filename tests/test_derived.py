@@ -27,11 +27,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
                            people_per_session=3, people=30, organisations=12, sources=5, themes=9, cities=3)
 
 
-@pytest.fixture(params=["synthetic", "real"])
-def graph(request: pytest.FixtureRequest, synthetic: CultureGraph, cg: CultureGraph) -> CultureGraph:
-    return synthetic if request.param == "synthetic" else cg
-
-
 def slow_agent_editions(cg: CultureGraph) -> set[tuple[str, str]]:
     res = cg.query(f"""SELECT DISTINCT ?agent ?edition WHERE {{
         {{ ?p cg:participant ?agent ; cg:inEvent ?ev }} UNION {{ ?ev cg:party ?agent }}

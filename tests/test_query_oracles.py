@@ -47,11 +47,6 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
                            people_per_session=4, people=40, organisations=15, sources=6, themes=10, cities=3)
 
 
-@pytest.fixture(params=["real", "synthetic"])
-def graph(request: pytest.FixtureRequest, cg: CultureGraph, synthetic: CultureGraph) -> CultureGraph:
-    return cg if request.param == "real" else synthetic
-
-
 def _rows(graph: CultureGraph, text: str, name: str, params: dict[str, object]) -> Counter[tuple[str, ...]]:
     from culturegraph.queries import run_local
 

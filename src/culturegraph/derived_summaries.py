@@ -51,7 +51,8 @@ def _agents(idx: _Index, add: Add) -> None:
     editions: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, set[str]] = defaultdict(set)
     for part, agent in idx.participant.items():
-        edition = idx.edition(idx.in_event.get(part, ""))
+        event = idx.in_event.get(part)
+        edition = idx.edition(event) if event else None
         if edition is None:
             continue
         editions[agent].add(edition)

@@ -64,7 +64,7 @@ class WorkerDied(CultureGraphError):
 
 # ---------------------------------------------------------------------------------------------- worker side
 def _worker_main(conn: Connection, prefixes: dict[str, str], base_iri: str) -> None:
-    """Receive the N-Quads, load them, then answer jobs until the pipe closes."""
+    """Receive what to load (see :class:`WorkerPool`), load it, then answer jobs until the pipe closes."""
     import pyoxigraph as ox
 
     kind, value = conn.recv()
