@@ -146,28 +146,6 @@ def test_guard_groups_or_refuses_large_views(root):
     assert "grouped by class" in html
 
 
-def test_a_view_that_will_be_grouped_skips_edge_details_and_groups_the_same(cg):
-    """Above the node limit the organisation projection leaves out per-edge tooltips (events, sessions,
-    statements, sources): grouping discards them, so the grouped graph must come out identical."""
-    import networkx as nx
-
-    from culturegraph.netindex import get_index
-    from culturegraph.network import ViewOptions, get_preset, group_nodes
-
-    idx = get_index(cg)
-    preset = get_preset("organisations")
-    full = preset.build(idx, ViewOptions(preset="organisations"))
-    lean = preset.build(idx, ViewOptions(preset="organisations", detail_limit=20))
-    assert full.number_of_nodes() > 20 and any(d.get("events") for *_, d in full.edges(data=True))
-    assert not any(d.get("events") or d.get("statements") for *_, d in lean.edges(data=True))
-    assert sorted(full.edges) == sorted(lean.edges)
-    grouped = [group_nodes(idx, g, "country", "en", {}) for g in (full, lean)]
-    assert nx.utils.graphs_equal(*grouped)
-    assert [d for *_, d in sorted(grouped[0].edges(data=True))] == [d for *_, d in sorted(grouped[1].edges(data=True))]
-    # below the limit nothing is left out
-    assert nx.utils.graphs_equal(full, preset.build(idx, ViewOptions(preset="organisations", detail_limit=10**6)))
-
-
 # ---------------------------------------------------------------------------- the HTML page
 def test_html_is_self_contained_and_offline(cg):
     html = cg.view_html("organisations").decode()

@@ -18,7 +18,8 @@ Edge attributes: ``label`` (relations, joined), ``relations``, ``weight``, ``yea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -259,6 +260,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         key = preset.group_by if options.group == "auto" else options.group
         view.graph = group_nodes(idx, graph, key, options.lang, class_labels)
         view.grouped = key
+    # a projection gives edges as cliques only when it knows the view will be grouped (will_group)
+    assert view.grouped or "cliques" not in graph.graph, "clique edges reached an ungrouped view"
     size_nodes(view.graph, options.size_by)
     if preset.layout == "timeline" and not view.grouped:
         view.positions = timeline_layout(idx, view.graph)
@@ -388,20 +391,26 @@ def group_nodes(idx: Index, graph: nx.Graph, key: str, lang: str, class_labels: 
     for gid in sorted(members):
         out.add_node(gid, label=f"{names[gid]} ({len(members[gid])})", type="Group", years=sorted(years[gid]),
                      start=None, end=None, sources=[], iri="", members=sorted(members[gid]))
-    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
-        gu, gv = where[u], where[v]
-        if gu == gv:
-            continue
-        a, b = sorted((gu, gv))
-        if out.has_edge(a, b):
-            e = out.edges[a, b]
-            e["weight"] += d.get("weight", 1)
-            e["years"] = sorted(set(e["years"]) | set(d.get("years", ())))
-        else:
-            out.add_edge(a, b, weight=d.get("weight", 1), years=sorted(d.get("years", ())), relations=["links"],
-                         label="", statements=[])
-    for _, _, d in out.edges(data=True):
-        d["label"] = str(d["weight"])
+    sums: dict[tuple[str, str], tuple[list[int], set[int]]] = {}  # group pair -> ([weight], years)
+
+    def add(gu: str, gv: str, weight: int, years: Iterable[int]) -> None:
+        if gu != gv:
+            w, ys = sums.setdefault((gu, gv) if gu < gv else (gv, gu), ([0], set()))
+            w[0] += weight
+            ys.update(years)
+
+    for u, v, d in graph.edges(data=True):
+        add(where[u], where[v], d.get("weight", 1), d.get("years", ()))
+    # a projection may give its edges as cliques (every pair of members linked once, with weight 1 and
+    # the clique's year): the sum over a clique's pairs between two groups is the product of their counts
+    for clique, year in graph.graph.get("cliques", ()):
+        counts = Counter(where[m] for m in clique if m in where)
+        present = sorted(counts)
+        for i, ga in enumerate(present):
+            for gb in present[i + 1:]:
+                add(ga, gb, counts[ga] * counts[gb], () if year is None else (year,))
+    for (a, b), (w, ys) in sorted(sums.items()):
+        out.add_edge(a, b, weight=w[0], years=sorted(ys), relations=["links"], label=str(w[0]), statements=[])
     return out
 
 

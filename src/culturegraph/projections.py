@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -38,13 +39,19 @@ Statement = tuple[str, str, str, tuple[str, ...]]  # subject, relation label, ob
 class Builder:
     """Collects nodes and merged undirected edges, then emits a graph in sorted order."""
 
-    def __init__(self, idx: Index, lang: str):
+    def __init__(self, idx: Index, lang: str, *, keep: set[str] | None = None):
+        """``keep``: only these nodes (and edges between two of them) are drawn; an edge to a node outside
+        still adds its years to the end inside, so a node looks the same as in the whole graph."""
         self.idx = idx
         self.lang = lang
+        self.keep = keep
         self.nodes: dict[str, set[int]] = {}
         self.edges: dict[tuple[str, str], dict] = {}
+        self._relation_labels: dict[str, str] = {}
 
     def node(self, iri: str, years: Iterable[int | None] = ()) -> None:
+        if self.keep is not None and iri not in self.keep:
+            return
         ys = self.nodes.setdefault(iri, set())
         own = self.idx.year(iri) if self.idx.types.get(iri) in DATED_EVENTS else None
         ys.update(y for y in (own, *years) if y is not None)
@@ -52,13 +59,18 @@ class Builder:
     def edge(self, s: str, o: str, relation: str, sources: tuple[str, ...] = (), *,
              years: Iterable[int | None] = (), weight: int | None = None, statement: bool = True) -> dict:
         """Add (or merge into) the edge s–o; ``relation`` is an IRI (labelled here) or a ready label."""
-        rel = self.idx.label(relation, self.lang) if relation.startswith(("http://", "https://")) else relation
+        rel = self._relation_labels.get(relation)
+        if rel is None:  # a handful of relations over hundreds of thousands of edges: label each once
+            rel = self.idx.label(relation, self.lang) if relation.startswith(("http://", "https://")) else relation
+            self._relation_labels[relation] = rel
         ys = {y for y in years if y is not None}
         for end in (s, o):
             if self.idx.types.get(end) in DATED_EVENTS and (y := self.idx.year(end)) is not None:
                 ys.add(y)
         self.node(s, ys)
         self.node(o, ys)
+        if self.keep is not None and (s not in self.keep or o not in self.keep):
+            return {"relations": set(), "years": set(), "statements": set(), "weight": 0, "source_iris": set()}
         key = (s, o) if s < o else (o, s)
         e = self.edges.setdefault(key, {"relations": set(), "years": set(), "statements": set(), "weight": 0,
                                         "source_iris": set()})
@@ -70,19 +82,24 @@ class Builder:
         e["weight"] = weight if weight is not None else len(e["statements"])
         return e
 
-    def graph(self) -> nx.Graph:
+    def graph(self, o: ViewOptions | None = None) -> nx.Graph:
+        """The graph in sorted order. When ``o`` says the view will be grouped (:func:`will_group`), nodes
+        and edges leave out sources and statements: grouping keeps only labels, types, countries, years
+        and weights, and citing every edge of a 40,000-node graph cost seconds at a million triples."""
         idx = self.idx
+        lean = o is not None and will_group(o, (idx.types.get(n, "Group") for n in self.nodes))
         g = nx.Graph()
         for iri in sorted(self.nodes):
             start, end = idx.dates.get(iri, (None, None))
             g.add_node(iri, label=idx.label(iri, self.lang), type=idx.types.get(iri, "Group"),
                        years=sorted(self.nodes[iri]), start=start, end=end, iri=iri, id=idx.record_id(iri),
-                       sources=self.source_list(idx.sources.get(iri, ())), country=self.country(iri) or "")
+                       sources=[] if lean else self.source_list(idx.sources.get(iri, ())),
+                       country=self.country(iri) or "")
         for (u, v), e in sorted(self.edges.items()):
             rels = sorted(e["relations"])
             g.add_edge(u, v, relations=rels, label=", ".join(rels), years=sorted(e["years"]),
-                       weight=e["weight"] or 1, statements=sorted(e["statements"]),
-                       sources=self.source_list(e["source_iris"]),
+                       weight=e["weight"] or 1, statements=[] if lean else sorted(e["statements"]),
+                       sources=[] if lean else self.source_list(e["source_iris"]),
                        **{k: val for k, val in e.items() if k in ("events", "sessions")})
         return g
 
@@ -103,6 +120,14 @@ class Builder:
             if idx.types.get(o) == "City" and t in ("Organisation", "City", "Venue", "Edition", "PrecursorEvent"):
                 return self.country(o)
         return None
+
+
+def will_group(o: ViewOptions, types: Iterable[str]) -> bool:
+    """Whether :func:`~culturegraph.network.build_view` will group a projection whose nodes have these
+    classes: more nodes than ``o.detail_limit`` once the ``--type`` filter is applied."""
+    if o.detail_limit is None:
+        return False
+    return sum(1 for t in types if not o.types or t in o.types) > o.detail_limit
 
 
 def links_from(idx: Index, s: str) -> list[tuple[str, str, str]]:
@@ -158,33 +183,42 @@ def _ok(events: set[str] | None, e: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- presets
-def entity_graph(idx: Index, o: ViewOptions) -> nx.Graph:
-    """Every entity and every statement between two entities; participations become role edges."""
+EdgeSpec = tuple[str, str, str, tuple[str, ...], tuple[int | None, ...]]  # s, o, relation, sources, years
+
+
+def _entity_parts(idx: Index, o: ViewOptions) -> tuple[Iterable[str], list[EdgeSpec]]:
+    """The entity graph's nodes and edges before they are merged (shared by the entity and ego presets)."""
     events = scope(idx, o)
-    b = Builder(idx, o.lang)
 
     def allowed(n: str) -> bool:
         return idx.types.get(n) not in DATED_EVENTS or _ok(events, n)
 
-    if events is None:
-        for n in idx.types:
-            b.node(n)
-    else:
-        for n in events:
-            b.node(n)
+    edges: list[EdgeSpec] = []
     for s, p, t in idx.links:
         if allowed(s) and allowed(t):
             if events is not None and not (s in events or t in events) and not _both_kept(idx, s, t, events):
                 continue
-            b.edge(s, t, p, idx.statement_sources(s, p, t))
+            edges.append((s, t, p, idx.statement_sources(s, p, t), ()))
     for part in idx.participations:
         if not allowed(part.event):
             continue
         y = idx.year(part.event)
-        b.edge(part.agent, part.event, part.role or CGNS + "participant", part.sources, years=[y])
+        edges.append((part.agent, part.event, part.role or CGNS + "participant", part.sources, (y,)))
         if part.affiliation:
-            b.edge(part.agent, part.affiliation, AFFILIATION, part.sources, years=[y])
-    return b.graph()
+            edges.append((part.agent, part.affiliation, AFFILIATION, part.sources, (y,)))
+    return (idx.types if events is None else events), edges
+
+
+def entity_graph(idx: Index, o: ViewOptions, *, keep: set[str] | None = None) -> nx.Graph:
+    """Every entity and every statement between two entities; participations become role edges.
+    ``keep``: draw only these nodes (see :class:`Builder`)."""
+    nodes, edges = _entity_parts(idx, o)
+    b = Builder(idx, o.lang, keep=keep)
+    for n in nodes:
+        b.node(n)
+    for s, t, p, sources, years in edges:
+        b.edge(s, t, p, sources, years=years)
+    return b.graph(o)
 
 
 def _both_kept(idx: Index, s: str, t: str, events: set[str]) -> bool:
@@ -226,6 +260,13 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         for forum in took[org]:
             by_edition[forum].append(org)
     rel = {"ko": "같은 회차 참여", "id": "ikut dalam edisi yang sama"}.get(o.lang, "took part in the same edition")
+    if will_group(o, ("Organisation" for _ in took)):
+        # every organisation is a node, so this view will be grouped by country; grouping sums pair
+        # weights per pair of groups, which the edition cliques give directly (n × m per edition) without
+        # the millions of pairs a million triples make (see group_nodes)
+        g = b.graph(o)
+        g.graph["cliques"] = [(tuple(sorted(by_edition[f])), idx.year(f)) for f in sorted(by_edition)]
+        return g
     # pairs first (cheap appends), then one edge per pair: at scale most of the cost was merging the same
     # edge once per shared edition
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -238,15 +279,6 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         name, year = label(forum), str(idx.year(forum) or "")
         return name if year in name else f"{name} ({year})"
 
-    if o.detail_limit is not None and len(took) > o.detail_limit:
-        # every organisation is a node, so this view will be grouped by country: only weights and years
-        # survive grouping, and collecting tooltips for every pair cost minutes at a million triples
-        # (written straight into the builder: every forum's year is already on both nodes, see above)
-        for (a, c), forums in shared.items():
-            b.edges[(a, c) if a < c else (c, a)] = {
-                "relations": {rel}, "years": {y for y in map(idx.year, forums) if y is not None},
-                "statements": set(), "weight": len(forums), "source_iris": set()}
-        return b.graph()
     for (a, c), forums in shared.items():
         per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
         srcs = tuple(sorted({s for fs in per_forum for s in fs}))
@@ -291,7 +323,7 @@ def theme_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         e.setdefault("events", []).extend(sorted(idx.label(ev, o.lang) for ev in evs))
     for t in themes:
         b.node(t)
-    return b.graph()
+    return b.graph(o)
 
 
 def country_graph(idx: Index, o: ViewOptions) -> nx.Graph:
@@ -304,7 +336,7 @@ def country_graph(idx: Index, o: ViewOptions) -> nx.Graph:
     for e in idx.of_type(*FORUM_CLASSES):
         if _ok(events, e):
             b.node(e)
-    return b.graph()
+    return b.graph(o)
 
 
 def people_graph(idx: Index, o: ViewOptions) -> nx.Graph:
@@ -326,22 +358,34 @@ def people_graph(idx: Index, o: ViewOptions) -> nx.Graph:
             b.node(part.agent, [y])
         if part.affiliation:
             b.edge(part.agent, part.affiliation, AFFILIATION, part.sources, years=[y])
-    return b.graph()
+    return b.graph(o)
 
 
 def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
-    """The entity graph within ``radius`` statements of ``entity`` (the centre is marked ``center``)."""
+    """The entity graph within ``radius`` statements of ``entity`` (the centre is marked ``center``).
+
+    The neighbourhood is found on the bare edge list first, and only it is drawn: merging and citing every
+    edge of the whole entity graph took 15 s at a million triples for a view of a few hundred nodes."""
     assert o.entity is not None
-    full = entity_graph(idx, o)
-    if o.entity not in full:
-        full.add_node(o.entity, label=idx.label(o.entity, o.lang), type=idx.types[o.entity], years=[],
-                      start=None, end=None, iri=o.entity, id=idx.record_id(o.entity), sources=[], country="")
-    ego = nx.ego_graph(full, o.entity, radius=o.radius)
-    keep = [n for n, d in ego.nodes(data=True) if n == o.entity or not o.types or d["type"] in o.types]
-    out = nx.Graph()
-    for n in sorted(keep):
-        out.add_node(n, **ego.nodes[n])
-    for u, v, d in sorted(ego.subgraph(keep).edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
-        out.add_edge(*sorted((u, v)), **d)
+    nodes, edges = _entity_parts(idx, o)
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for s, t, *_ in edges:
+        adjacent[s].add(t)
+        adjacent[t].add(s)
+    near, frontier = {o.entity}, [o.entity]
+    for _ in range(o.radius):
+        frontier = sorted({n for f in frontier for n in adjacent[f]} - near)
+        near.update(frontier)
+    keep = {n for n in near if n == o.entity or not o.types or idx.types.get(n, "Group") in o.types}
+    b = Builder(idx, o.lang, keep=keep)
+    for n in nodes:
+        b.node(n)
+    for s, t, p, sources, years in edges:
+        b.edge(s, t, p, sources, years=years)
+    lean = replace(o, types=()) if o.types else o  # the centre stays whatever its class
+    out = b.graph(lean)
+    if o.entity not in out:
+        out.add_node(o.entity, label=idx.label(o.entity, o.lang), type=idx.types[o.entity], years=[],
+                     start=None, end=None, iri=o.entity, id=idx.record_id(o.entity), sources=[], country="")
     out.nodes[o.entity]["center"] = True
     return out

@@ -1,0 +1,122 @@
+"""Views at scale: the shortcuts a projection takes when the view will be grouped, and the ego view drawn
+from its neighbourhood alone, must give exactly what the plain construction gives.
+
+Each test builds the same view twice, once the plain way (every edge with its tooltips, the ego cut out of
+the whole entity graph by networkx) and once the way ``build_view`` does it, on the real data and on a
+synthetic project, and compares node and edge attributes.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from culturegraph.api import CultureGraph
+from culturegraph.netindex import get_index
+from culturegraph.network import ViewOptions, canonical, get_preset, group_nodes
+from culturegraph.projections import entity_graph
+
+from .conftest import synthetic_graph
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
+    return synthetic_graph(tmp_path_factory, "viewscale", seed=5, editions=6, sessions_per_edition=4,
+                           people_per_session=4, people=50, organisations=25, sources=5, themes=8, cities=3)
+
+
+def _hub(graph: CultureGraph) -> str:
+    synthetic = (graph.root / "data" / "editions" / "00001.yaml").is_file()
+    return f"{graph.settings.base_iri}id/organisation/" + ("synth-org-00001" if synthetic else "kofice")
+
+
+def _second_year(graph: CultureGraph) -> int:
+    """The second year the data has a forum event in (a --from that leaves some out)."""
+    idx = get_index(graph)
+    return sorted({y for e in idx.of_type("Edition", "PrecursorEvent") if (y := idx.year(e))})[1]
+
+
+def _data(g: nx.Graph) -> tuple[list, list]:
+    nodes = [(n, sorted(d.items())) for n, d in sorted(g.nodes(data=True))]
+    edges = [(tuple(sorted((u, v))), sorted(d.items())) for u, v, d in g.edges(data=True)]
+    return nodes, sorted(edges)
+
+
+@pytest.mark.parametrize(("preset", "key", "kwargs"), [
+    ("organisations", "country", {}),
+    ("organisations", "country", {"year_from": "second"}),
+    ("organisations", "type", {}),
+    ("entity", "type", {}),
+    ("entity", "country", {"types": ("Person", "Organisation")}),
+    ("people", "country", {}),
+    ("themes", "type", {}),
+])
+def test_a_view_that_will_be_grouped_groups_the_same_without_details(graph, preset, key, kwargs):
+    idx = get_index(graph)
+    if kwargs.get("year_from") == "second":
+        kwargs = {**kwargs, "year_from": _second_year(graph)}
+    build = get_preset(preset).build
+    full = build(idx, ViewOptions(preset=preset, **kwargs))
+    lean = build(idx, ViewOptions(preset=preset, detail_limit=3, **kwargs))
+    assert full.number_of_edges() > 0, "the view should have edges to group"
+    # the lean projection really left the tooltips out (or gave its edges as cliques)
+    assert "cliques" in lean.graph or not any(d["statements"] or d["sources"] for *_, d in lean.edges(data=True))
+    assert any(d["statements"] for *_, d in full.edges(data=True))
+    if preset != "organisations":  # same nodes and edges, only the citations left out
+        assert sorted(full.edges) == sorted(lean.edges)
+        assert [d["weight"] for *_, d in sorted(full.edges(data=True))] == [
+            d["weight"] for *_, d in sorted(lean.edges(data=True))]
+    types = kwargs.get("types")
+
+    def grouped(g: nx.Graph) -> nx.Graph:
+        if types:  # as build_view applies --type before grouping
+            g = canonical(g.subgraph([n for n, d in g.nodes(data=True) if d["type"] in types]))
+        return group_nodes(idx, g, key, "en", {})
+
+    a, b = grouped(full), grouped(lean)
+    assert a.number_of_edges() > 0 or key == "type"
+    assert _data(a) == _data(b)
+    assert list(a.edges) == list(b.edges), "edges are inserted in the same (sorted) order"
+
+
+def test_organisation_cliques_sum_to_the_pair_weights(graph):
+    """Grouped by country, an edge's weight is the sum of its organisation pairs' shared editions."""
+    idx = get_index(graph)
+    build = get_preset("organisations").build
+    full = build(idx, ViewOptions(preset="organisations"))
+    lean = build(idx, ViewOptions(preset="organisations", detail_limit=3))
+    country = nx.get_node_attributes(full, "country")
+    expected: dict[tuple[str, str], int] = {}
+    for u, v, d in full.edges(data=True):
+        cu, cv = country[u] or "unknown", country[v] or "unknown"
+        if cu != cv:
+            pair = (min(cu, cv), max(cu, cv))
+            expected[pair] = expected.get(pair, 0) + d["weight"]
+    got = group_nodes(idx, lean, "country", "en", {})
+    members = {n: d for n, d in got.nodes(data=True)}
+
+    def cid(n: str) -> str:
+        tail = n.removeprefix("country:")
+        return "unknown" if tail == "unknown" else idx.base + "id/" + tail
+
+    assert members and expected
+    assert {(min(cid(u), cid(v)), max(cid(u), cid(v))): d["weight"] for u, v, d in got.edges(data=True)} == expected
+
+
+@pytest.mark.parametrize("kwargs", [{"radius": 1}, {"radius": 2}, {"radius": 2, "types": ("Person",)},
+                                    {"radius": 2, "year_from": "second"}])
+def test_ego_view_equals_the_neighbourhood_cut_from_the_whole_entity_graph(graph, kwargs):
+    idx = get_index(graph)
+    centre = _hub(graph)
+    if kwargs.get("year_from") == "second":
+        kwargs = {**kwargs, "year_from": _second_year(graph)}
+    o = ViewOptions(preset="ego", entity=centre, **kwargs)
+    whole = entity_graph(idx, o)
+    ego = nx.ego_graph(whole, centre, radius=o.radius)
+    keep = [n for n, d in ego.nodes(data=True) if n == centre or not o.types or d["type"] in o.types]
+    expected = canonical(ego.subgraph(keep))
+    got = get_preset("ego").build(idx, o)
+    assert got.nodes[centre].pop("center") is True
+    assert expected.number_of_nodes() > 1
+    assert _data(got) == _data(expected)
+    assert list(got.nodes) == list(expected.nodes) and list(got.edges) == list(expected.edges)
