@@ -43,6 +43,8 @@ def test_query_reuses_the_built_dump_without_reading_yaml(mini: Path) -> None:
     assert cg.label(cg.iri("lee-kyogu"), "ko") == "이교구"
     assert "loaded" not in cg.__dict__, "the YAML was read although the dump was current"
     assert cg.stats()["people"] == 1 and "loaded" not in cg.__dict__
+    ego = cg.projection("ego", entity="lee-kyogu")  # a view on a record id: resolved in the store
+    assert ego.graph.nodes[str(cg.iri("lee-kyogu"))]["center"] and "loaded" not in cg.__dict__
     # change the data: the dump is stale, so the facade reads the YAML again
     rename_person(mini)
     fresh = CultureGraph(mini)
