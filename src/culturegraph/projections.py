@@ -209,11 +209,10 @@ def _entity_parts(idx: Index, o: ViewOptions) -> tuple[Iterable[str], list[EdgeS
     return (idx.types if events is None else events), edges
 
 
-def entity_graph(idx: Index, o: ViewOptions, *, keep: set[str] | None = None) -> nx.Graph:
-    """Every entity and every statement between two entities; participations become role edges.
-    ``keep``: draw only these nodes (see :class:`Builder`)."""
+def entity_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Every entity and every statement between two entities; participations become role edges."""
     nodes, edges = _entity_parts(idx, o)
-    b = Builder(idx, o.lang, keep=keep)
+    b = Builder(idx, o.lang)
     for n in nodes:
         b.node(n)
     for s, t, p, sources, years in edges:
@@ -382,8 +381,7 @@ def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         b.node(n)
     for s, t, p, sources, years in edges:
         b.edge(s, t, p, sources, years=years)
-    lean = replace(o, types=()) if o.types else o  # the centre stays whatever its class
-    out = b.graph(lean)
+    out = b.graph(replace(o, types=()))  # every kept node counts towards grouping, the centre included
     if o.entity not in out:
         out.add_node(o.entity, label=idx.label(o.entity, o.lang), type=idx.types[o.entity], years=[],
                      start=None, end=None, iri=o.entity, id=idx.record_id(o.entity), sources=[], country="")
