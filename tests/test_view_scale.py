@@ -1,5 +1,6 @@
-"""Views at scale: the shortcuts a projection takes when the view will be grouped, and the ego view drawn
-from its neighbourhood alone, must give exactly what the plain construction gives.
+"""Views at scale: the shortcuts a projection takes when the view will be grouped or thinned to its
+strongest links, and the ego view drawn from its neighbourhood alone, must give exactly what the plain
+construction gives.
 
 Each test builds the same view twice, once the plain way (every edge with its tooltips, the ego cut out of
 the whole entity graph by networkx) and once the way ``build_view`` does it, on the real data and on a
@@ -120,3 +121,47 @@ def test_ego_view_equals_the_neighbourhood_cut_from_the_whole_entity_graph(graph
     assert expected.number_of_nodes() > 1
     assert _data(got) == _data(expected)
     assert list(got.nodes) == list(expected.nodes) and list(got.edges) == list(expected.edges)
+
+
+# ---------------------------------------------------------------------------- the edge budget
+@pytest.mark.parametrize("preset", ["organisations", "themes", "entity"])
+def test_over_the_edge_limit_only_the_strongest_links_are_drawn(graph, preset):
+    whole = graph.projection(preset, group="none").graph  # the real and synthetic views fit the node limit
+    weights = sorted((d["weight"] for *_, d in whole.edges(data=True)), reverse=True)
+    limit = max(1, whole.number_of_edges() // 4)
+    small = CultureGraph(graph.root, view_edge_limit=limit)
+    view = small.projection(preset, group="none")
+    w = view.min_weight
+    assert w is not None and w > 1, "a quarter of the links should need a threshold"
+    kept = [(tuple(sorted(e[:2])), sorted(e[2].items())) for e in whole.edges(data=True) if e[2]["weight"] >= w]
+    assert sorted((tuple(sorted(e[:2])), sorted(e[2].items())) for e in view.graph.edges(data=True)) == sorted(kept)
+    assert view.hidden_edges == whole.number_of_edges() - len(kept)
+    # the least weight that fits: one level lower would be over the limit (or all links have that weight)
+    assert len(kept) <= limit or w == weights[0]
+    assert sum(x >= w - 1 for x in weights) > limit
+    # node sizes still count every link
+    assert nx.get_node_attributes(view.graph, "size") == nx.get_node_attributes(whole, "size")
+    html = small.view_html(preset, group="none").decode()
+    assert f"those of weight {w} or more" in html and f"{view.graph.number_of_edges():,} of " in html
+
+
+def test_a_chosen_minimum_weight_from_the_cli_the_server_and_the_facade(graph, tmp_path):
+    from starlette.testclient import TestClient
+
+    from culturegraph.server import create_app
+    from tests.conftest import run_cli
+
+    view = graph.projection("organisations", min_weight=2)
+    assert view.min_weight == 2 and view.hidden_edges > 0
+    assert all(d["weight"] >= 2 for *_, d in view.graph.edges(data=True))
+    assert "link weight ≥ 2" in view.subtitle
+    with TestClient(create_app(graph, graph.settings)) as client:
+        page = client.get("/views/organisations", params={"min_weight": "2"})
+        assert page.status_code == 200 and "link weight ≥ 2" in page.text
+        for bad in ("0", "two"):
+            assert client.get("/views/organisations", params={"min_weight": bad}).status_code == 400
+    out = tmp_path / "orgs.csv"
+    done = run_cli("viz", "organisations", "--min-weight", "2", "--table", str(out), "--root", str(graph.root))
+    assert done.returncode == 0 and "only links of weight ≥ 2" in done.stdout
+    bad = run_cli("viz", "organisations", "--min-weight", "0", "--table", str(out), "--root", str(graph.root))
+    assert bad.returncode == 2 and "--min-weight" in bad.stderr

@@ -188,6 +188,8 @@ def footnote(view: View, *, missing_font: bool = False) -> str:
                                    n=len(srcs))
     if view.grouped:
         text += f" ({view.original_nodes:,} nodes grouped by {view.grouped}; limit {view.node_limit:,}.)"
+    if view.hidden_edges:
+        text += f" (Only links of weight ≥ {view.min_weight}; {view.hidden_edges:,} lighter ones left out.)"
     if missing_font:
         text += " Hangul labels need a CJK font (Debian: fonts-noto-cjk); they may show as boxes here."
     return text

@@ -41,6 +41,9 @@ def view_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True,
                      help="Above view_node_limit nodes: group nodes (auto = the preset's choice) or, with none, "
                           "stop and ask for a filter."),
+        click.option("--min-weight", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Draw only links of at least this weight (default: all, or the strongest "
+                          "view_edge_limit when there are more)."),
         root_option,
     ]
     for opt in reversed(opts):
@@ -100,6 +103,8 @@ def viz_cmd(preset: str | None, html: str | None, png: str | None, svg: str | No
     write_files(files)
     g = view.graph
     note = f" (grouped by {view.grouped}: {view.original_nodes:,} nodes over the limit)" if view.grouped else ""
+    if view.hidden_edges:
+        note += f" (only links of weight ≥ {view.min_weight}: {view.hidden_edges:,} lighter ones left out)"
     for path, data in files.items():
         click.echo(f"wrote {path} ({len(data):,} bytes; {g.number_of_nodes():,} nodes, "
                    f"{g.number_of_edges():,} edges{note})")

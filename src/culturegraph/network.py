@@ -103,9 +103,13 @@ class ViewOptions:
     lang: str = "en"
     size_by: str = "degree"  # degree | betweenness
     group: str = "auto"  # auto | type | country | none
+    min_weight: int | None = None  # draw only links of at least this weight
     #: set by :func:`build_view`: above this many nodes the view will be grouped, so a projection may skip
     #: per-edge details (tooltips) that grouping discards
     detail_limit: int | None = None
+    #: set by :func:`build_view`: above this many links only the strongest are drawn (see keep_strongest),
+    #: so a projection may skip the details of links that will be left out
+    edge_limit: int | None = None
 
 
 @dataclass
@@ -123,6 +127,9 @@ class View:
     original_nodes: int = 0
     node_limit: int = 1500
     positions: dict[str, tuple[float, float]] | None = None  # fixed layout (timeline presets)
+    min_weight: int | None = None  # links lighter than this were left out (asked for, or over the edge limit)
+    hidden_edges: int = 0  # how many links that left out
+    edge_limit: int = 5000
     legend: list[tuple[str, str, int]] = field(default_factory=list)  # (class, label, count)
     class_labels: dict[str, str] = field(default_factory=dict)
     ui_lang: str = "en"
@@ -140,9 +147,12 @@ TITLES = {
            "countries": "Negara", "people": "Orang", "ego": "Jaringan ego"},
 }
 WORDS = {
-    "en": {"theme": "theme", "country": "country", "classes": "classes", "around": "around {x} (radius {r})"},
-    "ko": {"theme": "주제", "country": "국가", "classes": "클래스", "around": "{x} 중심 (반경 {r})"},
-    "id": {"theme": "tema", "country": "negara", "classes": "kelas", "around": "di sekitar {x} (radius {r})"},
+    "en": {"theme": "theme", "country": "country", "classes": "classes", "around": "around {x} (radius {r})",
+           "weight": "link weight"},
+    "ko": {"theme": "주제", "country": "국가", "classes": "클래스", "around": "{x} 중심 (반경 {r})",
+           "weight": "연결 가중치"},
+    "id": {"theme": "tema", "country": "negara", "classes": "kelas", "around": "di sekitar {x} (radius {r})",
+           "weight": "bobot hubungan"},
 }
 
 
@@ -227,6 +237,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
     if (options.year_from is not None and options.year_to is not None
             and options.year_from > options.year_to):
         raise ViewError(f"--from {options.year_from} is after --to {options.year_to}")
+    if options.min_weight is not None and options.min_weight < 1:
+        raise ViewError(f"--min-weight must be 1 or more (got {options.min_weight})")
     if preset.name == "ego" and not options.entity:
         raise ViewError("the ego view needs --entity ID (a record id such as 'kofice', or an IRI)")
     options = replace(options, types=normalise_types(options.types))
@@ -239,7 +251,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         options = replace(options, theme=_resolve_kind(idx, options.theme, "theme", "Theme"))
     if options.country:
         options = replace(options, country=_resolve_kind(idx, options.country.lower(), "country", "Country"))
-    lean = replace(options, detail_limit=None if options.group == "none" else cg.settings.view_node_limit)
+    lean = replace(options, detail_limit=None if options.group == "none" else cg.settings.view_node_limit,
+                   edge_limit=cg.settings.view_edge_limit)
     graph = preset.build(idx, lean)
     if options.types and preset.name != "ego":
         graph = graph.subgraph([n for n, d in graph.nodes(data=True) if d["type"] in options.types])
@@ -262,7 +275,9 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         view.grouped = key
     # a projection gives edges as cliques only when it knows the view will be grouped (will_group)
     assert view.grouped or "cliques" not in graph.graph, "clique edges reached an ungrouped view"
-    size_nodes(view.graph, options.size_by)
+    size_nodes(view.graph, options.size_by)  # before thinning: a node's size counts all its links
+    view.edge_limit = cg.settings.view_edge_limit
+    view.min_weight, view.hidden_edges = keep_strongest(view.graph, options.min_weight, view.edge_limit)
     if preset.layout == "timeline" and not view.grouped:
         view.positions = timeline_layout(idx, view.graph)
     for _n, d in view.graph.nodes(data=True):
@@ -302,6 +317,8 @@ def describe_filters(idx: Index, o: ViewOptions) -> str:
         parts.append(f"{w['classes']}: " + ", ".join(o.types))
     if o.entity:
         parts.append(w["around"].format(x=idx.label(o.entity, o.lang), r=o.radius))
+    if o.min_weight is not None:
+        parts.append(f"{w['weight']} ≥ {o.min_weight}")
     return " · ".join(parts)
 
 
@@ -412,6 +429,20 @@ def group_nodes(idx: Index, graph: nx.Graph, key: str, lang: str, class_labels: 
     for (a, b), (w, ys) in sorted(sums.items()):
         out.add_edge(a, b, weight=w[0], years=sorted(ys), relations=["links"], label=str(w[0]), statements=[])
     return out
+
+
+def keep_strongest(graph: nx.Graph, min_weight: int | None, limit: int) -> tuple[int | None, int]:
+    """Remove the links lighter than ``min_weight`` or, when none is given and there are more than ``limit``
+    links, lighter than the least weight that brings them within ``limit`` (the heaviest weight if ties
+    never do). Returns (the weight applied or None, links removed); what stays keeps its order."""
+    from .projections import least_weight
+
+    min_weight = least_weight([d.get("weight", 1) for *_, d in graph.edges(data=True)], min_weight, limit)
+    if min_weight is None:
+        return None, 0
+    lighter = [(u, v) for u, v, d in graph.edges(data=True) if d.get("weight", 1) < min_weight]
+    graph.remove_edges_from(lighter)
+    return min_weight, len(lighter)
 
 
 def relation_colours(view: View) -> dict[str, tuple[str, int]]:

@@ -130,6 +130,18 @@ def will_group(o: ViewOptions, types: Iterable[str]) -> bool:
     return sum(1 for t in types if not o.types or t in o.types) > o.detail_limit
 
 
+def least_weight(weights: list[int], min_weight: int | None, limit: int | None) -> int | None:
+    """The least weight a link needs to be drawn: ``min_weight`` when given, else, with more than ``limit``
+    links, the least weight that brings them within ``limit`` (the heaviest if ties never do), else None."""
+    import bisect
+
+    if min_weight is not None or limit is None or len(weights) <= limit:
+        return min_weight
+    weights = sorted(weights)
+    levels = sorted(set(weights))
+    return next((w for w in levels if len(weights) - bisect.bisect_left(weights, w) <= limit), levels[-1])
+
+
 def links_from(idx: Index, s: str) -> list[tuple[str, str, str]]:
     """The links whose subject is ``s`` (``idx.links`` is sorted, so this is a bisection)."""
     import bisect
@@ -278,7 +290,14 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         name, year = label(forum), str(idx.year(forum) or "")
         return name if year in name else f"{name} ({year})"
 
+    drawn = not o.types or "Organisation" in o.types  # else --type leaves no organisation, and no link
+    light = least_weight([len(f) for f in shared.values()], o.min_weight, o.edge_limit) if drawn else None
     for (a, c), forums in shared.items():
+        if light is not None and len(forums) < light:  # left out by keep_strongest: no tooltip to collect
+            b.edges[(a, c) if a < c else (c, a)] = {
+                "relations": {rel}, "years": {y for y in map(idx.year, forums) if y is not None},
+                "statements": set(), "weight": len(forums), "source_iris": set()}
+            continue
         per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
         srcs = tuple(sorted({s for fs in per_forum for s in fs}))
         e = b.edge(a, c, rel, srcs, years=[idx.year(f) for f in forums], statement=False)

@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_path", None, "Directory of a persistent on-disk Oxigraph store (default: in memory), "
             "rebuilt only when data/ or ontology/ change (content key in DIR.key.json)."),
     Setting("view_node_limit", 1_500, "Largest network view drawn before it is aggregated."),
+    Setting("view_edge_limit", 5_000, "Most links a network view draws: above it only the strongest are kept "
+            "(the least weight that fits), and the page says so."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -53,6 +55,7 @@ class Settings:
     store: str = "oxigraph"
     store_path: str | None = None
     view_node_limit: int = 1_500
+    view_edge_limit: int = 5_000
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

@@ -53,7 +53,10 @@ UI: dict[str, dict[str, str]] = {
            "about": "Data: culturegraph, sources dated up to {date}. Every node and line lists the public "
                     "sources that state it (click it).",
            "grouped": "This view has {n} nodes, more than the limit of {limit}: nodes are grouped by {key}. "
-                      "Narrow it (years, theme, country, classes) to see individual nodes."},
+                      "Narrow it (years, theme, country, classes) to see individual nodes.",
+           "thinned": "Only the strongest links are drawn: {shown} of {total}, those of weight {w} or more "
+                      "(at most {limit} are drawn unless a minimum weight is chosen). Node sizes count every "
+                      "link."},
     "ko": {"search": "검색", "search_hint": "이름 또는 ID", "year": "연도", "all_years": "전체 연도",
            "only_year": "해당 연도만", "up_to": "{y}년까지", "legend": "범례", "details": "상세 정보",
            "click_hint": "노드나 선 위에 마우스를 올리면 요약이, 클릭하면 상세 정보와 출처 링크가 보입니다.",
@@ -75,7 +78,9 @@ UI: dict[str, dict[str, str]] = {
            "about": "데이터: culturegraph, {date}까지의 출처. 모든 노드와 선은 이를 진술하는 공개 출처를 "
                     "보여 줍니다(클릭).",
            "grouped": "노드가 {n}개로 한도 {limit}개를 넘어 {key} 기준으로 묶었습니다. 연도·주제·국가·"
-                      "클래스로 좁히면 개별 노드가 보입니다."},
+                      "클래스로 좁히면 개별 노드가 보입니다.",
+           "thinned": "가장 강한 연결만 그렸습니다: 전체 {total}개 중 가중치 {w} 이상인 {shown}개 (최소 가중치를 "
+                      "정하지 않으면 최대 {limit}개). 노드 크기는 모든 연결을 셉니다."},
     "id": {"search": "Cari", "search_hint": "nama atau id", "year": "Tahun", "all_years": "semua tahun",
            "only_year": "hanya tahun ini", "up_to": "sampai {y}", "legend": "Legenda", "details": "Rincian",
            "click_hint": "Arahkan kursor ke simpul atau garis untuk ringkasan; klik untuk rincian dan tautan "
@@ -100,7 +105,10 @@ UI: dict[str, dict[str, str]] = {
            "about": "Data: culturegraph, sumber bertanggal hingga {date}. Setiap simpul dan garis mencantumkan "
                     "sumber publik yang menyatakannya (klik).",
            "grouped": "Tampilan ini memiliki {n} simpul, melebihi batas {limit}: simpul dikelompokkan menurut "
-                      "{key}. Persempit (tahun, tema, negara, kelas) untuk melihat simpul satu per satu."},
+                      "{key}. Persempit (tahun, tema, negara, kelas) untuk melihat simpul satu per satu.",
+           "thinned": "Hanya hubungan terkuat yang digambar: {shown} dari {total}, yang berbobot {w} atau lebih "
+                      "(paling banyak {limit} kecuali bobot minimum dipilih). Ukuran simpul menghitung semua "
+                      "hubungan."},
 }
 
 #: Legend glyphs (18×18 SVG paths) matching the vis-network shapes.
@@ -260,6 +268,11 @@ def render_html(view: View) -> bytes:
         key = {"type": {"ko": "클래스", "id": "kelas"}.get(view.options.lang, "class"),
                "country": {"ko": "국가", "id": "negara"}.get(view.options.lang, "country")}[view.grouped]
         banner = ui["grouped"].format(n=f"{view.original_nodes:,}", limit=f"{view.node_limit:,}", key=key)
+    if view.hidden_edges:
+        shown = g.number_of_edges()
+        banner = " ".join(filter(None, (banner, ui["thinned"].format(
+            shown=f"{shown:,}", total=f"{shown + view.hidden_edges:,}", w=view.min_weight,
+            limit=f"{view.edge_limit:,}"))))
     page = env.get_template("views/network.html").render(
         lang=(view.options.lang or "en"), title=view.title, subtitle=view.subtitle, ui=ui,
         timeline=view.timeline, years=view.years, legend=legend, lines=lines, banner=banner,
@@ -275,12 +288,12 @@ def render_html(view: View) -> bytes:
 
 
 # ---------------------------------------------------------------------------- HTTP entry point
-PARAMS = ("from", "to", "theme", "country", "type", "entity", "radius", "lang", "size", "group")
+PARAMS = ("from", "to", "theme", "country", "type", "entity", "radius", "lang", "size", "group", "min_weight")
 
 
 def options_from_params(preset: str, params: Mapping[str, str]) -> ViewOptions:
     """Query parameters (``from``, ``to``, ``theme``, ``country``, ``type``, ``entity``, ``radius``, ``lang``,
-    ``size``, ``group``) as :class:`ViewOptions`; raises :class:`ViewError` on a bad value."""
+    ``size``, ``group``, ``min_weight``) as :class:`ViewOptions`; raises :class:`ViewError` on a bad value."""
     from .network import ViewError
 
     unknown = sorted(set(params) - set(PARAMS))
@@ -304,6 +317,7 @@ def options_from_params(preset: str, params: Mapping[str, str]) -> ViewOptions:
         country=params.get("country") or None, types=tuple(t for t in (params.get("type") or "").split(",") if t),
         entity=params.get("entity") or None, radius=integer("radius") or 1, lang=lang,
         size_by=params.get("size") or "degree", group=params.get("group") or "auto",
+        min_weight=integer("min_weight"),
     )
 
 

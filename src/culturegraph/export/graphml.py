@@ -13,12 +13,12 @@ if TYPE_CHECKING:
 
 
 def entity_view(cg: CultureGraph) -> View:
-    """The whole entity network, never grouped: the drawing limit (``view_node_limit``) is lifted on a
-    shallow copy of the facade, which shares the loaded data and store."""
+    """The whole entity network, never grouped or thinned: the drawing limits (``view_node_limit``,
+    ``view_edge_limit``) are lifted on a shallow copy of the facade, which shares the loaded data and store."""
     from ..network import view_for
 
     unlimited = copy.copy(cg)
-    unlimited.settings = dataclasses.replace(cg.settings, view_node_limit=10**9)
+    unlimited.settings = dataclasses.replace(cg.settings, view_node_limit=10**9, view_edge_limit=10**9)
     return view_for(unlimited, "entity", group="none")
 
 
