@@ -104,8 +104,8 @@ class ViewOptions:
     size_by: str = "degree"  # degree | betweenness
     group: str = "auto"  # auto | type | country | none
     min_weight: int | None = None  # draw only links of at least this weight
-    #: set by :func:`build_view`: above this many nodes the view will be grouped, so a projection may skip
-    #: per-edge details (tooltips) that grouping discards
+    #: set by :func:`build_view`: above this many nodes the view will be grouped (or refused, with
+    #: group="none"), so a projection may skip per-edge details (tooltips) that grouping discards
     detail_limit: int | None = None
     #: set by :func:`build_view`: above this many links only the strongest are drawn (see keep_strongest),
     #: so a projection may skip the details of links that will be left out
@@ -251,8 +251,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         options = replace(options, theme=_resolve_kind(idx, options.theme, "theme", "Theme"))
     if options.country:
         options = replace(options, country=_resolve_kind(idx, options.country.lower(), "country", "Country"))
-    lean = replace(options, detail_limit=None if options.group == "none" else cg.settings.view_node_limit,
-                   edge_limit=cg.settings.view_edge_limit)
+    # over the node limit a view is grouped or, with group="none", refused: either way no details are shown
+    lean = replace(options, detail_limit=cg.settings.view_node_limit, edge_limit=cg.settings.view_edge_limit)
     graph = preset.build(idx, lean)
     if options.types and preset.name != "ego":
         graph = graph.subgraph([n for n, d in graph.nodes(data=True) if d["type"] in options.types])
