@@ -12,9 +12,9 @@ import contextlib
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal
+import pyoxigraph as ox
 
 from .labels import pick_label
 from .namespaces import CG
@@ -134,13 +134,42 @@ def _s(term) -> str | None:
     return None if term is None else str(term)
 
 
+class _Lex(str):
+    """A literal's lexical form with its language tag (``.language``, as on rdflib's ``Literal``)."""
+
+    __slots__ = ("language",)
+    language: str | None
+
+
+def _lex(term: Any) -> str | None:
+    if term is None:
+        return None
+    if type(term) is ox.Literal:
+        out = _Lex(term.value)
+        out.language = term.language
+        return out
+    return term.value
+
+
+def index_rows(cg: CultureGraph, sparql: str) -> list[tuple]:
+    """Every row of an index query, terms as strings (literals as :class:`_Lex`), read straight from
+    pyoxigraph (``cg.store``, built from the data when the engine is rdflib's memory store): converting 2M
+    terms to rdflib and back to strings was 3 of the 7.5 s the index took at a million triples, and rdflib's
+    own SPARQL did not finish the links query on the real data within 5 minutes."""
+    from .namespaces import all_prefixes
+
+    res = cg.store.query(sparql, prefixes=all_prefixes(cg.settings.base_iri), use_default_graph_as_union=True)
+    assert isinstance(res, ox.QuerySolutions)
+    return [tuple(map(_lex, sol)) for sol in res]
+
+
 def build_index(cg: CultureGraph) -> Index:
     """Run the index queries (each a plain SELECT over the union default graph)."""
     idx = Index(base=cg.settings.base_iri)
     values = " ".join(f"cg:{c}" for c in ENTITY_CLASSES)
 
     def rows(sparql: str) -> list[tuple]:
-        return cg.query(sparql, limit=ALL_ROWS).rows
+        return index_rows(cg, sparql)
 
     found: dict[str, set[str]] = defaultdict(set)
     for s, t in rows(f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {values} }} ?s a ?t }}"):
@@ -153,7 +182,7 @@ def build_index(cg: CultureGraph) -> Index:
     for s, p, lit in rows("SELECT ?s ?p ?l WHERE { VALUES ?p { rdfs:label skos:prefLabel } ?s ?p ?l "
                           "FILTER(isLiteral(?l)) }"):
         target = labels if str(p).endswith("#label") else pref
-        target[str(s)].add((str(lit), lit.language if isinstance(lit, Literal) else None))
+        target[str(s)].add((str(lit), getattr(lit, "language", None)))
     for s in sorted(set(labels) | set(pref)):
         idx.labels[s] = sorted(labels.get(s) or pref[s], key=lambda c: (c[1] or "", c[0]))
 
@@ -220,7 +249,7 @@ def build_index(cg: CultureGraph) -> Index:
                                                            p.affiliation or ""))
     positions: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
     for part, pos in rows("SELECT ?part ?pos WHERE { ?part cg:positionAtTime ?pos }"):
-        positions[str(part)].add((str(pos), pos.language if isinstance(pos, Literal) else None))
+        positions[str(part)].add((str(pos), getattr(pos, "language", None)))
     idx.positions = {k: sorted(v, key=lambda c: (c[1] or "", c[0])) for k, v in sorted(positions.items())}
     return idx
 
