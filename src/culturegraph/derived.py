@@ -34,6 +34,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import combinations
@@ -83,8 +84,14 @@ def _nn(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+_XSD_INTEGER = ox.NamedNode(XSD + "integer")
+
+
+@functools.lru_cache(maxsize=4096)
 def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=_nn(XSD + "integer"))
+    """An xsd:integer literal; counts and years repeat, so each is made once (pyoxigraph terms are
+    immutable and a million of them cost seconds)."""
+    return ox.Literal(str(n), datatype=_XSD_INTEGER)
 
 
 def _tail(iri: str) -> str:
@@ -197,8 +204,13 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     idx = _Index(quads, {base_iri + "graph/ontology", graph.value})
     out: list[ox.Quad] = []
 
+    predicates: dict[str, ox.NamedNode] = {}
+
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        out.append(ox.Quad(s, _nn(p), o, graph))
+        pred = predicates.get(p)
+        if pred is None:  # a few dozen predicates over 1.4M quads at 1M: one term each
+            pred = predicates[p] = _nn(p)
+        out.append(ox.Quad(s, pred, o, graph))
 
     by_edition = _participation(idx, base_iri, add)
     _co_participation(idx, base_iri, by_edition, add)
