@@ -58,7 +58,8 @@ class Builder:
 
     def edge(self, s: str, o: str, relation: str, sources: tuple[str, ...] = (), *,
              years: Iterable[int | None] = (), weight: int | None = None, statement: bool = True) -> dict:
-        """Add (or merge into) the edge s–o; ``relation`` is an IRI (labelled here) or a ready label."""
+        """Add (or merge into) the edge s–o; ``relation`` is an IRI (labelled here) or a ready label. Returns
+        the edge's attributes to add to (a throwaway dict for an edge with an end outside ``keep``)."""
         rel = self._relation_labels.get(relation)
         if rel is None:  # a handful of relations over hundreds of thousands of edges: label each once
             rel = self.idx.label(relation, self.lang) if relation.startswith(("http://", "https://")) else relation
