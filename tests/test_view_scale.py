@@ -193,3 +193,39 @@ def test_views_on_rdflib_memory_store_equal_those_on_oxigraph(cg, tmp_path):
     done = run_cli("viz", "entity", "--store", "memory", "--table", str(tmp_path / "e.csv"), "--root", str(cg.root),
                    timeout=120)
     assert done.returncode == 0 and (tmp_path / "e.csv").stat().st_size > 0
+
+
+def test_the_server_draws_a_view_once_and_serves_it_again(cg, monkeypatch):
+    from starlette.testclient import TestClient
+
+    import culturegraph.viewhtml as vh
+    from culturegraph.server import create_app
+
+    drawn: list[tuple[str, dict]] = []
+    real = vh.render_view
+
+    def counting(cg_, preset, params):
+        drawn.append((preset, dict(params)))
+        return real(cg_, preset, params)
+
+    monkeypatch.setattr(vh, "render_view", counting)
+    with TestClient(create_app(cg, cg.settings)) as client:
+        first = client.get("/views/organisations", params={"lang": "ko", "from": "2021"})
+        again = client.get("/views/organisations", params={"from": "2021", "lang": "ko"})  # same, reordered
+        other = client.get("/views/organisations", params={"lang": "ko"})
+        bad = [client.get("/views/organisations", params={"min_weight": "0"}) for _ in range(2)]
+    assert first.status_code == again.status_code == other.status_code == 200
+    assert first.content == again.content != other.content
+    assert [b.status_code for b in bad] == [400, 400]
+    assert [p for p, _ in drawn] == ["organisations"] * 4, "drawn once per distinct request; errors every time"
+
+
+def test_the_page_cache_keeps_only_the_last_few(cg, monkeypatch):
+    import culturegraph.viewhtml as vh
+
+    drawn: list[str] = []
+    monkeypatch.setattr(vh, "render_view", lambda cg_, preset, params: (drawn.append(preset) or b"page", 200))
+    pages = vh.PageCache(cg, size=2)
+    for preset in ("themes", "countries", "people", "people", "themes"):
+        assert pages(preset, {}) == (b"page", 200)
+    assert drawn == ["themes", "countries", "people", "themes"]  # themes was dropped when people came in

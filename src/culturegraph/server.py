@@ -304,12 +304,14 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         return JSONResponse(out)
 
     # ------------------------------------------------------------------ /views/… (network views: viewhtml.py)
+    from .viewhtml import PageCache
+
+    view_pages = PageCache(cg)
+
     async def views(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
-        from .viewhtml import render_view
-
-        body, status = await run_in_threadpool(render_view, cg, request.path_params["preset"],
+        body, status = await run_in_threadpool(view_pages, request.path_params["preset"],
                                                dict(request.query_params))
         return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 

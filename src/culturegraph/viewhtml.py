@@ -333,6 +333,34 @@ def render_view(cg: CultureGraph, preset: str, params: Mapping[str, str]) -> tup
         return error_page(str(exc), exc.http_status), exc.http_status
 
 
+class PageCache:
+    """The last few view pages a server drew, by preset and parameters. A view of a million-triple graph
+    takes seconds to draw, and the graph cannot change while a server runs (its index is read once too),
+    so the same request gives the same bytes. Errors are not kept."""
+
+    def __init__(self, cg: CultureGraph, size: int = 8):
+        import threading
+        from collections import OrderedDict
+
+        self.cg, self.size = cg, size
+        self.pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, preset: str, params: Mapping[str, str]) -> tuple[bytes, int]:
+        key = (preset, tuple(sorted(params.items())))
+        with self.lock:
+            if key in self.pages:
+                self.pages.move_to_end(key)
+                return self.pages[key], 200
+        body, status = render_view(self.cg, preset, params)
+        if status == 200:
+            with self.lock:
+                self.pages[key] = body
+                while len(self.pages) > self.size:
+                    self.pages.popitem(last=False)
+        return body, status
+
+
 #: IRI kinds ({base}id/{kind}/{id}) whose resources are nodes of the entity graph, so have an ego view.
 EGO_KINDS = frozenset({"edition", "session", "event", "agreement", "series", "programme", "organisation", "person",
                        "theme", "country", "city", "venue"})
