@@ -273,8 +273,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
         key = preset.group_by if options.group == "auto" else options.group
         view.graph = group_nodes(idx, graph, key, options.lang, class_labels)
         view.grouped = key
-    # a projection gives edges as cliques only when it knows the view will be grouped (will_group)
-    assert view.grouped or "cliques" not in graph.graph, "clique edges reached an ungrouped view"
+    # a projection gives links as cliques or pairs only when it knows the view will be grouped (will_group)
+    assert view.grouped or not {"cliques", "pairs"} & set(graph.graph), "lean links reached an ungrouped view"
     size_nodes(view.graph, options.size_by)  # before thinning: a node's size counts all its links
     view.edge_limit = cg.settings.view_edge_limit
     view.min_weight, view.hidden_edges = keep_strongest(view.graph, options.min_weight, view.edge_limit)
@@ -418,6 +418,9 @@ def group_nodes(idx: Index, graph: nx.Graph, key: str, lang: str, class_labels: 
 
     for u, v, d in graph.edges(data=True):
         add(where[u], where[v], d.get("weight", 1), d.get("years", ()))
+    for u, v, weight, years in graph.graph.get("pairs", ()):  # links of a lean projection (Builder.graph)
+        if u in where and v in where:
+            add(where[u], where[v], weight, years)
     # a projection may give its edges as cliques (every pair of members linked once, with weight 1 and
     # the clique's year): the sum over a clique's pairs between two groups is the product of their counts
     for clique, year in graph.graph.get("cliques", ()):
