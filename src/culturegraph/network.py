@@ -418,9 +418,9 @@ def group_nodes(idx: Index, graph: nx.Graph, key: str, lang: str, class_labels: 
 
     for u, v, d in graph.edges(data=True):
         add(where[u], where[v], d.get("weight", 1), d.get("years", ()))
-    for u, v, weight, years in graph.graph.get("pairs", ()):  # links of a lean projection (Builder.graph)
+    for u, v, weight, link_years in graph.graph.get("pairs", ()):  # a lean projection's links (Builder.graph)
         if u in where and v in where:
-            add(where[u], where[v], weight, years)
+            add(where[u], where[v], weight, link_years)
     # a projection may give its edges as cliques (every pair of members linked once, with weight 1 and
     # the clique's year): the sum over a clique's pairs between two groups is the product of their counts
     for clique, year in graph.graph.get("cliques", ()):
