@@ -227,15 +227,19 @@ def _entity_parts(idx: Index, o: ViewOptions) -> tuple[Iterable[str], list[EdgeS
     return (idx.types if events is None else events), edges
 
 
-def entity_graph(idx: Index, o: ViewOptions) -> nx.Graph:
-    """Every entity and every statement between two entities; participations become role edges."""
-    nodes, edges = _entity_parts(idx, o)
-    b = Builder(idx, o.lang)
+def _entity_builder(idx: Index, lang: str, nodes: Iterable[str], edges: list[EdgeSpec],
+                    keep: set[str] | None = None) -> Builder:
+    b = Builder(idx, lang, keep=keep)
     for n in nodes:
         b.node(n)
     for s, t, p, sources, years in edges:
         b.edge(s, t, p, sources, years=years)
-    return b.graph(o)
+    return b
+
+
+def entity_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Every entity and every statement between two entities; participations become role edges."""
+    return _entity_builder(idx, o.lang, *_entity_parts(idx, o)).graph(o)
 
 
 def _both_kept(idx: Index, s: str, t: str, events: set[str]) -> bool:
@@ -300,9 +304,7 @@ def organisation_graph(idx: Index, o: ViewOptions) -> nx.Graph:
     light = least_weight([len(f) for f in shared.values()], o.min_weight, o.edge_limit) if drawn else None
     for (a, c), forums in shared.items():
         if light is not None and len(forums) < light:  # left out by keep_strongest: no tooltip to collect
-            b.edges[(a, c) if a < c else (c, a)] = {
-                "relations": {rel}, "years": {y for y in map(idx.year, forums) if y is not None},
-                "statements": set(), "weight": len(forums), "source_iris": set()}
+            b.edge(a, c, rel, years=[idx.year(f) for f in forums], weight=len(forums), statement=False)
             continue
         per_forum = [tuple(sorted(why[(a, f)] | why[(c, f)])) for f in forums]
         srcs = tuple(sorted({s for fs in per_forum for s in fs}))
@@ -401,11 +403,7 @@ def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         frontier = sorted({n for f in frontier for n in adjacent[f]} - near)
         near.update(frontier)
     keep = {n for n in near if n == o.entity or not o.types or idx.types.get(n, "Group") in o.types}
-    b = Builder(idx, o.lang, keep=keep)
-    for n in nodes:
-        b.node(n)
-    for s, t, p, sources, years in edges:
-        b.edge(s, t, p, sources, years=years)
+    b = _entity_builder(idx, o.lang, nodes, edges, keep)
     out = b.graph(replace(o, types=()))  # every kept node counts towards grouping, the centre included
     if o.entity not in out:
         out.add_node(o.entity, label=idx.label(o.entity, o.lang), type=idx.types[o.entity], years=[],
