@@ -96,3 +96,19 @@ def test_malformed_ontology_names_file_and_line(mini: Path) -> None:
     assert res.returncode != 0
     assert "ontology/culturegraph.ttl" in res.stderr and "Turtle syntax error" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+
+def test_a_gloss_names_a_record_in_its_language_only(cg: CultureGraph) -> None:
+    """Session 2a of 2020 has a Korean title and an English gloss (real data): the gloss gives it its
+    English label, and the Korean label stays the title."""
+    from culturegraph.namespaces import CG, RDFS
+
+    s = cg.loaded.iri("forum-2020-s2a")
+    quads = [q for q in cg.loaded.quads if q[0] == s]
+    labels = {o.language: str(o) for _, p, o, _ in quads if p == RDFS.label}
+    glosses = {o.language: str(o) for _, p, o, _ in quads if p == CG.gloss}
+    assert set(glosses) == {"en"}
+    assert set(labels) == {"en", "ko"}
+    assert labels["en"] == glosses["en"]
+    assert labels["ko"] != glosses["en"]

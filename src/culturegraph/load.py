@@ -9,12 +9,12 @@ The field tables live in :mod:`culturegraph.schema`; the model is described in `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from . import schema as sc
 from .emit import LANG_RE, Emitter, Quad, suggest
@@ -164,6 +164,7 @@ class _Loader(Emitter):
 
     def emit_record(self, rec: sc.Record, scheme: sc.Record | None) -> None:
         kind, data, f = rec.kind, rec.data, rec.file
+        mark = len(self.quads)  # every quad added below is this record's (all carry its graph)
         s = self.subject(rec)
         g = URIRef(f"{self.base}graph/{kind.path}/{rec.id}")
         allowed = set(kind.by_key) | set(sc.COMMON_KEYS if kind.cites else ("id",))
@@ -209,8 +210,7 @@ class _Loader(Emitter):
             if data.get("title"):
                 tag = str(first) if LANG_RE.match(str(first)) else None
                 self.add(s, RDFS.label, Literal(str(data["title"]), lang=tag), g)
-        self.fill_labels_from_gloss(s, g)
-        if kind.label_required and not any(q[0] == s and q[1] == RDFS.label for q in self._record_quads(g)):
+        if not self.fill_labels_from_gloss(s, g, mark) and kind.label_required:
             self.problem(f, rec.line, f"{kind.name} {rec.id!r} has no name/title (or gloss)")
         if kind.name in ("edition", "event") and data.get("start") and data.get("end"):
             start, end = str(_plain(data["start"])), str(_plain(data["end"]))
@@ -218,20 +218,26 @@ class _Loader(Emitter):
             if end[:n] < start[:n]:
                 self.problem(f, data.key_lines["end"], f"end {end} is before start {start}")
 
-    def _record_quads(self, g: URIRef) -> Iterator[Quad]:
-        # the record's quads are the tail of self.quads that carry its graph
-        for q in reversed(self.quads):
-            if q[3] != g:
-                break
-            yield q
+    def fill_labels_from_gloss(self, s: URIRef, g: URIRef, mark: int) -> bool:
+        """Give ``s`` a label from its gloss in each language that has no label; say whether it has one.
 
-    def fill_labels_from_gloss(self, s: URIRef, g: URIRef) -> None:
-        quads = list(self._record_quads(g))
-        label_langs = {_lang(q[2]) for q in quads if q[0] == s and q[1] == RDFS.label}
-        for q in reversed(quads):
-            if q[0] == s and q[1] == CG.gloss and _lang(q[2]) not in label_langs:
-                self.add(s, RDFS.label, q[2], g)
-                label_langs.add(_lang(q[2]))
+        One pass over the record's quads (``self.quads[mark:]``): rdflib terms compare in Python, so
+        scanning them once rather than three times is a measurable part of loading at scale.
+        """
+        label, gloss = RDFS.label, CG.gloss
+        langs: set[str | None] = set()
+        glosses: list[Node] = []
+        for q in self.quads[mark:]:
+            if q[0] == s:
+                if q[1] == label:
+                    langs.add(_lang(q[2]))
+                elif q[1] == gloss:
+                    glosses.append(q[2])
+        for o in glosses:
+            if _lang(o) not in langs:
+                self.add(s, label, o, g)
+                langs.add(_lang(o))
+        return bool(langs)
 
     def resolve_refs(self) -> None:
         drop: set[int] = set()
