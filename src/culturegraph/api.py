@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
+from .gcpause import paused_gc
 from .load import LoadResult, load
 from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
@@ -84,7 +85,8 @@ class CultureGraph:
     @cached_property
     def loaded(self) -> LoadResult:
         """The data read from ``data/`` and ``ontology/`` (raises :class:`DataError` on bad data)."""
-        return load(self.root, self.data_dir, self.ontology_path, self.settings.base_iri)
+        with paused_gc():
+            return load(self.root, self.data_dir, self.ontology_path, self.settings.base_iri)
 
     @cached_property
     def ox_quads(self) -> list[OxQuad]:
@@ -92,8 +94,10 @@ class CultureGraph:
         analytics in ``{base}graph/derived`` (:mod:`culturegraph.derived`)."""
         from .derived import derive
 
-        quads = to_ox_quads(self.loaded.ontology_quads + self.loaded.quads)
-        return quads + derive(quads, self.settings.base_iri)
+        loaded = self.loaded
+        with paused_gc():
+            quads = to_ox_quads(loaded.ontology_quads + loaded.quads)
+            return quads + derive(quads, self.settings.base_iri)
 
     @cached_property
     def _prefixes(self) -> dict[str, str]:
@@ -105,7 +109,8 @@ class CultureGraph:
         prebuilt ``dist/`` dump or on-disk store when the data has not changed, else loads ``data/``."""
         from .snapshot import open_engine
 
-        return open_engine(self)
+        with paused_gc():
+            return open_engine(self)
 
     @cached_property
     def store(self) -> ox.Store:
@@ -116,9 +121,11 @@ class CultureGraph:
     @cached_property
     def graph(self) -> Graph:
         """The whole graph (data + ontology) as one rdflib ``Graph`` (for pySHACL, networkx, …)."""
+        loaded = self.loaded
         g = Graph()
-        for s, p, o, _ in self.loaded.ontology_quads + self.loaded.quads:
-            g.add((s, p, o))
+        with paused_gc():
+            for s, p, o, _ in loaded.ontology_quads + loaded.quads:
+                g.add((s, p, o))
         return g
 
     def iri(self, record_id: str) -> URIRef:
@@ -134,7 +141,9 @@ class CultureGraph:
         """Run the SHACL shapes; return a :class:`~culturegraph.validate.ValidationReport`."""
         from .validate import shacl_validate
 
-        return shacl_validate(self.loaded, self.shapes_path)
+        loaded = self.loaded
+        with paused_gc():
+            return shacl_validate(loaded, self.shapes_path)
 
     def check(self) -> None:
         """Raise :class:`ValidationError` unless the data loads and conforms."""
@@ -147,12 +156,14 @@ class CultureGraph:
     # ------------------------------------------------------------------ building
     def dumps(self) -> dict[str, bytes]:
         """The build outputs by file name, serialised deterministically."""
-        from .io import serialize, sort_key
+        from .io import dump_orders, serialize
 
         base = self.settings.base_iri
-        ordered = sorted(self.ox_quads, key=sort_key)  # one sort for both dataset formats
+        quads = self.ox_quads
+        with paused_gc():
+            ordered, triples = dump_orders(quads)  # one keying for all three files
         return {
-            "culturegraph.ttl": serialize(self.ox_quads, "turtle", base),
+            "culturegraph.ttl": serialize(triples, "turtle", base, presorted=True),
             "culturegraph.nq": serialize(ordered, "nquads", base, presorted=True),
             "culturegraph.trig": serialize(ordered, "trig", base, presorted=True),
         }
@@ -249,7 +260,8 @@ class CultureGraph:
         """
         from .network import view_for
 
-        return view_for(self, preset, **filters)
+        with paused_gc():
+            return view_for(self, preset, **filters)
 
     def view_html(self, preset: str, **filters: Any) -> bytes:
         """The view as one self-contained, offline HTML page (same arguments as :meth:`projection`)."""

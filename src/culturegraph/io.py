@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,20 +33,41 @@ def sort_key(q: OxQuad) -> tuple[str, str, str, str]:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
-def serialize(quads: Iterable[OxQuad], fmt: str, base_iri: str, *,
+def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def dump_orders(quads: Iterable[OxQuad]) -> tuple[list[OxQuad], list[ox.Triple]]:
+    """The quads in :func:`sort_key` order and the distinct triples in (s, p, o) order, from one pass.
+
+    Each term is turned into a string once: the string keys serve both sorts and the triples' de-duplication
+    (the N-Triples form of a term is unique to it), instead of hashing and re-keying ``ox.Triple`` objects
+    for the triple formats (at 1M triples the dumps took 39 s, mostly there).
+    """
+    keyed = sorted(((sort_key(q), q) for q in quads), key=itemgetter(0))
+    distinct: dict[tuple[str, str, str], OxQuad] = {}
+    for (_, s, p, o), q in keyed:
+        distinct.setdefault((s, p, o), q)
+    return [q for _, q in keyed], [distinct[k].triple for k in sorted(distinct)]
+
+
+def serialize(quads: Iterable[OxQuad] | Iterable[ox.Triple], fmt: str, base_iri: str, *,
               extra_prefixes: dict[str, str] | None = None, presorted: bool = False) -> bytes:
     """Serialise quads in a fixed order. Triple formats merge the named graphs (duplicates dropped).
     ``extra_prefixes`` (e.g. ``dcat:``, ``void:`` for release descriptions) are added to the project's;
-    ``presorted``: the quads are already in :func:`sort_key` order (one sort serves several dataset formats)."""
+    ``presorted``: the input is already in order, as :func:`dump_orders` gives it (quads by
+    :func:`sort_key` for a dataset format, distinct triples for a triple format)."""
     rdf_format, is_dataset = FORMATS[fmt]
     prefixes = all_prefixes(base_iri)
     del prefixes["cgr"]  # its local names would need escaped slashes; the kind prefixes read better
     prefixes.update(extra_prefixes or {})
-    if is_dataset:
-        data: list = list(quads) if presorted else sorted(quads, key=sort_key)
+    data: list
+    if presorted:
+        data = list(quads)
+    elif is_dataset:
+        data = sorted(quads, key=sort_key)  # type: ignore[arg-type]
     else:
-        triples = {q.triple for q in quads}
-        data = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        data = sorted({q.triple for q in quads}, key=_triple_key)  # type: ignore[union-attr]
     use_prefixes = prefixes if fmt in ("turtle", "trig", "rdfxml") else None
     out = ox.serialize(data, format=rdf_format, prefixes=use_prefixes)
     assert out is not None
