@@ -141,9 +141,8 @@ class CultureGraph:
         """Run the SHACL shapes; return a :class:`~culturegraph.validate.ValidationReport`."""
         from .validate import shacl_validate
 
-        loaded = self.loaded
-        with paused_gc():
-            return shacl_validate(loaded, self.shapes_path)
+        # not under paused_gc: pySHACL leaves cyclic garbage, and pausing saved no time (1M: 2.2 → 3.7 GB)
+        return shacl_validate(self.loaded, self.shapes_path)
 
     def check(self) -> None:
         """Raise :class:`ValidationError` unless the data loads and conforms."""

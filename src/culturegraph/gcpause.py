@@ -5,7 +5,8 @@ allocations, and ever larger ones as objects survive, so building a graph of a m
 of millions of YAML nodes, rdflib terms, tuples and strings, nearly all kept) spends close to half its
 time scanning objects that are not garbage. Measured at 1M on the YAML → store path: 43.9 s with the
 collector running, 24.2 s with it paused, and the same peak memory (3.4 GB) — the objects are freed by
-reference counting, which pausing does not touch. ``docs/decisions.md`` has the entry.
+reference counting, which pausing does not touch. Not used around pySHACL, which does leave cyclic
+garbage (pausing it raised the 1M peak from 2.2 to 3.7 GB). ``docs/decisions.md`` has the entry.
 """
 
 from __future__ import annotations
