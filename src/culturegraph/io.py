@@ -41,8 +41,8 @@ def dump_orders(quads: Iterable[OxQuad]) -> tuple[list[OxQuad], list[ox.Triple]]
     """The quads in :func:`sort_key` order and the distinct triples in (s, p, o) order, from one pass.
 
     Each term is turned into a string once: the string keys serve both sorts and the triples' de-duplication
-    (the N-Triples form of a term is unique to it), instead of hashing and re-keying ``ox.Triple`` objects
-    for the triple formats (at 1M triples the dumps took 39 s, mostly there).
+    (the N-Triples form of a term is unique to it), instead of hashing ``ox.Triple`` objects and keying
+    them again for the triple formats.
     """
     keyed = sorted(((sort_key(q), q) for q in quads), key=itemgetter(0))
     distinct: dict[tuple[str, str, str], OxQuad] = {}
