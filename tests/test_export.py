@@ -113,6 +113,29 @@ def test_jsonld_uses_readable_keys(dumps: dict[str, bytes], cg: CultureGraph) ->
     assert base + "id/" == doc["@context"]["@base"]
 
 
+def test_memoised_compaction_gives_plain_pylds_document(dumps: dict[str, bytes], cg: CultureGraph) -> None:
+    """The export's memoised processor changes the speed only: plain pyLD, expanding its input again as
+    by default, compacts the real graph to the same document."""
+    from pyld import jsonld
+
+    from culturegraph.export.jsonld import _expand, processor
+
+    assert type(processor()) is not jsonld.JsonLdProcessor  # the memoised one is in use
+    triples = sorted({q.triple for q in cg.ox_quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    plain = jsonld.compact(_expand(triples), {"@context": context(cg.settings.base_iri)},
+                           {"documentLoader": refuse_remote})
+    assert json.loads(dumps["jsonld"]) == plain
+
+
+def test_memoisation_steps_aside_if_pylds_internals_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyld import jsonld
+
+    from culturegraph.export.jsonld import processor
+
+    monkeypatch.setattr(jsonld.JsonLdProcessor, "_compact_iri", lambda self, active_ctx, iri, **kw: iri)
+    assert type(processor()) is jsonld.JsonLdProcessor
+
+
 def test_packaged_context_is_the_published_one(cg: CultureGraph) -> None:
     from culturegraph.export.jsonld import CONTEXT_FILE
 

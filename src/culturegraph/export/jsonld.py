@@ -9,6 +9,7 @@ framing use pyLD with a document loader that refuses every URL: nothing is ever 
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 from collections import defaultdict
 from functools import lru_cache
@@ -96,14 +97,49 @@ def _expand(triples: list[ox.Triple]) -> list[Any]:
     return expanded
 
 
-def compact_graph(cg: CultureGraph) -> dict[str, Any]:
-    """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context."""
+def processor() -> Any:
+    """A pyLD processor whose IRI compaction is memoised (plain pyLD if its internals have changed).
+
+    Why not plain pyLD: for every IRI it compacts, pyLD's ``_compact_iri`` walks all terms of the context
+    looking for the shortest CURIE, then resolves the IRI against ``@base`` — at 100k triples that was most
+    of the export's time. When it is given no value (node ids, types, keys) its answer depends only on its
+    arguments, so those calls are answered from a per-processor cache; calls that select a term for a value
+    are left to pyLD. ``tests/test_jsonld.py`` checks the output is the same as plain pyLD's.
+    """
     from pyld import jsonld
 
+    plain = jsonld.JsonLdProcessor
+    if list(inspect.signature(plain._compact_iri).parameters) != [
+            "self", "active_ctx", "iri", "value", "vocab", "base", "reverse"]:
+        return plain()
+
+    class Memoised(plain):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self._iri_memo: dict[int, tuple[Any, dict[Any, Any]]] = {}
+
+        def _compact_iri(self, active_ctx: Any, iri: Any, value: Any = None, vocab: bool = False,
+                         base: Any = None, reverse: bool = False) -> Any:
+            if value is not None or not isinstance(iri, str):
+                return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+            # keyed by the context object itself (kept alive here, so its id is not reused)
+            _ctx, memo = self._iri_memo.setdefault(id(active_ctx), (active_ctx, {}))
+            key = (iri, vocab, base, reverse)
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = super()._compact_iri(active_ctx, iri, None, vocab, base, reverse)
+            return hit
+
+    return Memoised()
+
+
+def compact_graph(cg: CultureGraph) -> dict[str, Any]:
+    """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context."""
     base = cg.settings.base_iri
     triples = sorted({q.triple for q in cg.ox_quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    doc: dict[str, Any] = jsonld.compact(_expand(triples), {"@context": context(base)},
-                                         {"documentLoader": refuse_remote})
+    # the input is pyLD's own expanded form: compaction need not expand it a second time
+    doc: dict[str, Any] = processor().compact(_expand(triples), {"@context": context(base)},
+                                              {"documentLoader": refuse_remote, "skipExpansion": True})
     return doc
 
 
@@ -122,8 +158,6 @@ def _frame(entity: str, ctx: dict[str, Any]) -> dict[str, Any]:
 def framed_documents(cg: CultureGraph) -> dict[str, bytes]:
     """One framed JSON-LD document per record: ``{kind}/{id}.jsonld`` → the record's named graph, rooted at
     the record's IRI, with the published context referred to by URL; plus ``context.jsonld`` itself."""
-    from pyld import jsonld
-
     base = cg.settings.base_iri
     ctx = context(base)
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -136,8 +170,8 @@ def framed_documents(cg: CultureGraph) -> dict[str, bytes]:
         rec = records[rid]
         entity = str(cg.loaded.iri(rid))
         triples = by_graph.get(f"{base}graph/{rec.kind.path}/{rid}", [])
-        framed = jsonld.frame(_expand(triples), _frame(entity, copy.deepcopy(ctx)),
-                              {"documentLoader": refuse_remote, "omitGraph": True})
+        framed = processor().frame(_expand(triples), _frame(entity, copy.deepcopy(ctx)),
+                                   {"documentLoader": refuse_remote, "omitGraph": True})
         framed["@context"] = context_url(base)
         out[f"{rec.kind.path}/{rid}.jsonld"] = dumps(framed)
     return out
