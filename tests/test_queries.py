@@ -332,6 +332,42 @@ def test_lang_picks_korean_labels_and_falls_back_to_english(cg) -> None:
     assert fr["busan"] == "Busan"
 
 
+LANG_QUERIES = sorted(q.stem for q in (ROOT / "queries").glob("*.rq") if "# param: lang " in q.read_text())
+
+
+def _expected_labels(cg, iri: str, lang: str) -> set[str]:
+    """The labels the three tiers allow for ``iri``: those in ``lang``, else English, else any."""
+    labels = [(q.object.value, q.object.language or "") for q in cg.store.quads_for_pattern(
+        ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)]
+    for wanted in (lang, "en"):
+        tier = {v for v, tag in labels if tag.lower() == wanted or tag.lower().startswith(wanted + "-")}
+        if tier:
+            return tier
+    return {v for v, _tag in labels}
+
+
+@pytest.mark.parametrize("name", LANG_QUERIES)
+@pytest.mark.parametrize("lang", ["ko", "en", "id"])
+def test_every_label_column_follows_the_language_tiers(cg, name: str, lang: str) -> None:
+    """Each ``xLabel`` column next to an entity column ``x`` holds a label of that entity in the requested
+    language when it has one, else in English, else in any language."""
+    res = cg.run_named(name, {}, lang=lang)
+    pairs = [(v, v + "Label") for v in res.variables if v + "Label" in res.variables]
+    assert pairs or name in ("series-names", "theme-titles"), name  # these list names, not entities
+    checked = 0
+    for row in res.dicts():
+        for entity, label in pairs:
+            if row[entity] is None or not str(row[entity]).startswith("http"):
+                continue
+            allowed = _expected_labels(cg, str(row[entity]), lang)
+            if not allowed:  # an IRI with no label at all (dcterms:source, say)
+                assert row[label] is None, f"{name}: {row[entity]} has no label, shown as {row[label]!r}"
+                continue
+            assert str(row[label]) in allowed, f"{name} {lang}: {row[entity]} shown as {row[label]!r}, not {allowed}"
+            checked += 1
+    assert checked or not pairs, f"{name}: no labelled entity checked"
+
+
 def test_a_label_only_in_korean_is_shown_for_english(cg) -> None:
     got = {rid(r["person"]): r["personLabel"] for r in rows(cg, "keynote-speakers")}
     assert got["kim-jaein"] == "김재인"  # no English spelling in the sources: any language
