@@ -130,10 +130,14 @@ def test_memoised_compaction_gives_plain_pylds_document(dumps: dict[str, bytes],
 def test_memoisation_steps_aside_if_pylds_internals_change(monkeypatch: pytest.MonkeyPatch) -> None:
     from pyld import jsonld
 
-    from culturegraph.export.jsonld import processor
+    from culturegraph.export.jsonld import _processor_class, processor
 
     monkeypatch.setattr(jsonld.JsonLdProcessor, "_compact_iri", lambda self, active_ctx, iri, **kw: iri)
-    assert type(processor()) is jsonld.JsonLdProcessor
+    _processor_class.cache_clear()
+    try:
+        assert type(processor()) is jsonld.JsonLdProcessor
+    finally:
+        _processor_class.cache_clear()
 
 
 def test_packaged_context_is_the_published_one(cg: CultureGraph) -> None:

@@ -104,14 +104,19 @@ def processor() -> Any:
     looking for the shortest CURIE, then resolves the IRI against ``@base`` — at 100k triples that was most
     of the export's time. When it is given no value (node ids, types, keys) its answer depends only on its
     arguments, so those calls are answered from a per-processor cache; calls that select a term for a value
-    are left to pyLD. ``tests/test_jsonld.py`` checks the output is the same as plain pyLD's.
+    are left to pyLD. ``tests/test_export.py`` checks the output is the same as plain pyLD's.
     """
+    return _processor_class()()
+
+
+@lru_cache(maxsize=1)
+def _processor_class() -> type:
     from pyld import jsonld
 
-    plain = jsonld.JsonLdProcessor
-    if list(inspect.signature(plain._compact_iri).parameters) != [
+    plain: type = jsonld.JsonLdProcessor
+    if list(inspect.signature(plain._compact_iri).parameters) != [  # type: ignore[attr-defined]
             "self", "active_ctx", "iri", "value", "vocab", "base", "reverse"]:
-        return plain()
+        return plain
 
     class Memoised(plain):  # type: ignore[misc, valid-type]
         def __init__(self) -> None:
@@ -130,7 +135,7 @@ def processor() -> Any:
                 hit = memo[key] = super()._compact_iri(active_ctx, iri, None, vocab, base, reverse)
             return hit
 
-    return Memoised()
+    return Memoised
 
 
 def compact_graph(cg: CultureGraph) -> dict[str, Any]:
