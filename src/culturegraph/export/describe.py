@@ -165,8 +165,14 @@ def canonical_hash(cg: CultureGraph) -> str:
     ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     text = ox.serialize(ds, format=ox.RdfFormat.N_QUADS)
     assert text is not None
-    lines = sorted(line for line in text.split(b"\n") if line)
-    return hashlib.sha256(b"".join(line + b"\n" for line in lines)).hexdigest()
+    lines = text.split(b"\n")
+    del text, ds  # the lines are copies: at 1M triples each of these is over half a gigabyte
+    lines.sort()
+    h = hashlib.sha256()
+    for line in lines:
+        if line:
+            h.update(line + b"\n")
+    return h.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------- DCAT-AP
