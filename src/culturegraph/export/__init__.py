@@ -14,9 +14,11 @@ deterministically so the same data gives the same bytes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import NotFound
 
@@ -80,4 +82,31 @@ def export(cg: CultureGraph, fmt: str) -> dict[str, bytes]:
     return get_exporter(fmt)(cg)
 
 
-__all__ = ["EXPORTERS", "FORMATS", "RDF_FORMATS", "Format", "export", "get_exporter"]
+T = TypeVar("T")
+_SHARED: weakref.WeakKeyDictionary[CultureGraph, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def sharing(cg: CultureGraph) -> Iterator[None]:
+    """Inside the block, exporters of ``cg`` share what :func:`shared` computes (``release`` writes five RDF
+    formats from one sort and GraphML and GEXF from one network); it is all dropped when the block ends, so
+    a long-lived facade (``serve``) keeps none of it."""
+    _SHARED[cg] = {}
+    try:
+        yield
+    finally:
+        _SHARED.pop(cg, None)
+
+
+def shared(cg: CultureGraph, key: str, make: Callable[[], T]) -> T:
+    """``make()``, computed once per :func:`sharing` block for ``cg`` (every time outside one)."""
+    memo = _SHARED.get(cg)
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    value: T = memo[key]
+    return value
+
+
+__all__ = ["EXPORTERS", "FORMATS", "RDF_FORMATS", "Format", "export", "get_exporter", "shared", "sharing"]

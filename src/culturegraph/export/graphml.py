@@ -5,30 +5,27 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import weakref
 from typing import TYPE_CHECKING
+
+from . import shared
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
     from ..network import View
 
 
-#: one entity network per facade: ``release`` writes it as GraphML and as GEXF
-_VIEWS: weakref.WeakKeyDictionary[CultureGraph, View] = weakref.WeakKeyDictionary()
-
-
 def entity_view(cg: CultureGraph) -> View:
     """The whole entity network, never grouped or thinned: the drawing limits (``view_node_limit``,
     ``view_edge_limit``) are lifted on a shallow copy of the facade, which shares the loaded data and store.
-    Built once per facade (a facade's data never changes)."""
+    Built once per :func:`~culturegraph.export.sharing` block (GraphML and GEXF in a release)."""
     from ..network import view_for
 
-    view = _VIEWS.get(cg)
-    if view is None:
+    def make() -> View:
         unlimited = copy.copy(cg)
         unlimited.settings = dataclasses.replace(cg.settings, view_node_limit=10**9, view_edge_limit=10**9)
-        view = _VIEWS[cg] = view_for(unlimited, "entity", group="none")
-    return view
+        return view_for(unlimited, "entity", group="none")
+
+    return shared(cg, "entity-view", make)
 
 
 def export_graphml(cg: CultureGraph) -> dict[str, bytes]:

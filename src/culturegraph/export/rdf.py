@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..io import serialize
+from ..io import FORMATS, dump_orders, serialize
+from . import _SHARED, shared
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
@@ -17,8 +18,12 @@ EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig",
 
 
 def dump(cg: CultureGraph, fmt: str) -> bytes:
-    """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`."""
-    return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
+    """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`.
+    Within :func:`~culturegraph.export.sharing` the formats share one sort (:func:`~culturegraph.io.dump_orders`)."""
+    if cg not in _SHARED:
+        return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
+    quads, triples = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
+    return serialize(quads if FORMATS[fmt][1] else triples, fmt, cg.settings.base_iri, presorted=True)
 
 
 def _one(cg: CultureGraph, fmt: str) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import ExportError
-from . import FORMATS, RDF_FORMATS, export
+from . import FORMATS, RDF_FORMATS, export, sharing
 from .describe import ReleaseInfo, canonical_hash, dcat_graph, prov_graph, to_bytes, void_graph
 
 if TYPE_CHECKING:
@@ -159,7 +159,16 @@ TITLES = {"context.jsonld": "JSON-LD context", "ontology/culturegraph.ttl": "Ont
 def build_release(cg: CultureGraph, *, version: str | None = None, issued: str | None = None,
                   modified: str | None = None, endpoint_url: str | None = None) -> dict[str, bytes]:
     """Every file of the bundle by relative path (nothing written). Raises :class:`ExportError` on a bad
-    version or date."""
+    version or date. Runs with the cyclic collector paused (millions of objects that stay alive, see
+    ``docs/decisions.md``) and with the exporters sharing one sort and one network (:func:`sharing`)."""
+    from ..gcpause import paused_gc
+
+    with paused_gc(), sharing(cg):
+        return _build_release(cg, version=version, issued=issued, modified=modified, endpoint_url=endpoint_url)
+
+
+def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None, modified: str | None,
+                   endpoint_url: str | None) -> dict[str, bytes]:
     from .. import __version__
     from .jsonld import context_document
 
@@ -238,7 +247,7 @@ def write_release(cg: CultureGraph, out: str | Path | None = None, *, validate: 
     from ..io import write_files
 
     if validate:
-        cg.check()
+        cg.check()  # pySHACL: with the collector on (it leaves cyclic garbage)
     files = build_release(cg, **options)
     version = options.get("version") or default_version(cg)
     folder = (Path(out) if out is not None else cg.root / "dist" / "release") / version
