@@ -251,3 +251,23 @@ def test_cli_export(mini: Path) -> None:
     assert (mini / "framed" / "context.jsonld").is_file()
     res = run_cli("export", "--format", "xlsx", cwd=mini)
     assert res.returncode == 2 and "xlsx" in res.stderr
+
+
+def test_exporters_share_work_only_inside_a_sharing_block(cg: CultureGraph, dumps: dict[str, bytes]) -> None:
+    """``release`` sorts once for five dumps and builds one network for GraphML and GEXF; outside its block
+    nothing is kept, so a long-lived facade (``serve``) holds none of it."""
+    from culturegraph.export import _SHARED, shared, sharing
+
+    calls: list[int] = []
+
+    def make() -> list[int]:
+        calls.append(1)
+        return [len(calls)]
+
+    assert shared(cg, "k", make) == [1] and shared(cg, "k", make) == [2]  # outside: computed each time
+    with sharing(cg):
+        first = shared(cg, "k", make)
+        assert shared(cg, "k", make) is first and len(calls) == 3
+        assert export(cg, "turtle")["culturegraph.ttl"] == dumps["turtle"]  # the same bytes, presorted
+        assert "dump-orders" in _SHARED[cg]  # the sort was kept for the next format
+    assert cg not in _SHARED
