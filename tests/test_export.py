@@ -267,6 +267,8 @@ def test_exporters_share_work_only_inside_a_sharing_block(cg: CultureGraph, dump
     assert shared(cg, "k", make) == [1] and shared(cg, "k", make) == [2]  # outside: computed each time
     with sharing(cg):
         first = shared(cg, "k", make)
+        with sharing(cg):  # nested: the outer block's work stays
+            assert shared(cg, "k", make) is first
         assert shared(cg, "k", make) is first and len(calls) == 3
         assert export(cg, "turtle")["culturegraph.ttl"] == dumps["turtle"]  # the same bytes, presorted
         assert "dump-orders" in _SHARED[cg]  # the sort was kept for the next format

@@ -90,12 +90,20 @@ _SHARED: weakref.WeakKeyDictionary[CultureGraph, dict[str, Any]] = weakref.WeakK
 def sharing(cg: CultureGraph) -> Iterator[None]:
     """Inside the block, exporters of ``cg`` share what :func:`shared` computes (``release`` writes five RDF
     formats from one sort and GraphML and GEXF from one network); it is all dropped when the block ends, so
-    a long-lived facade (``serve``) keeps none of it."""
+    a long-lived facade (``serve``) keeps none of it. A nested block leaves it to the outermost one."""
+    if cg in _SHARED:
+        yield
+        return
     _SHARED[cg] = {}
     try:
         yield
     finally:
         _SHARED.pop(cg, None)
+
+
+def is_sharing(cg: CultureGraph) -> bool:
+    """Whether a :func:`sharing` block for ``cg`` is open."""
+    return cg in _SHARED
 
 
 def shared(cg: CultureGraph, key: str, make: Callable[[], T]) -> T:
@@ -109,4 +117,4 @@ def shared(cg: CultureGraph, key: str, make: Callable[[], T]) -> T:
     return value
 
 
-__all__ = ["EXPORTERS", "FORMATS", "RDF_FORMATS", "Format", "export", "get_exporter", "shared", "sharing"]
+__all__ = ["EXPORTERS", "FORMATS", "RDF_FORMATS", "Format", "export", "get_exporter", "is_sharing", "shared", "sharing"]

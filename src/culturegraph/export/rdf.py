@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..io import FORMATS, dump_orders, serialize
-from . import _SHARED, shared
+from . import is_sharing, shared
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
@@ -20,7 +20,7 @@ EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig",
 def dump(cg: CultureGraph, fmt: str) -> bytes:
     """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`.
     Within :func:`~culturegraph.export.sharing` the formats share one sort (:func:`~culturegraph.io.dump_orders`)."""
-    if cg not in _SHARED:
+    if not is_sharing(cg):
         return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
     quads, triples = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
     return serialize(quads if FORMATS[fmt][1] else triples, fmt, cg.settings.base_iri, presorted=True)
