@@ -99,7 +99,8 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     n = parse_size(size)
     project, shape = synthetic_project(size, args.seed, args.work)
     out: dict[str, Any] = {"target_triples": n, "shape": shape, "project": str(project)}
-    jobs = ["build", "cold", "oxigraph", "raw", "disk"] + ([] if args.no_views else ["views"])
+    jobs = ["build", "cold", "oxigraph", "raw", "disk"] + ([] if args.no_views else ["views"]) + (
+        [] if args.no_release else ["release"])
     if not args.no_rdflib and n <= parse_size(args.rdflib_max):
         jobs.append("rdflib")
     if not args.no_shacl and n <= parse_size(args.shacl_max):
@@ -171,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-shacl", action="store_true")
     ap.add_argument("--no-endpoint", action="store_true")
     ap.add_argument("--no-views", action="store_true")
+    ap.add_argument("--no-release", action="store_true", help="skip the release bundle job")
     ap.add_argument("--no-real", action="store_true", help="skip the repository's own dataset")
     ap.add_argument("--out", type=Path, default=RESULTS, help="directory for the JSON result")
     ap.add_argument("--work", type=Path, default=RESULTS / "tmp",

@@ -142,6 +142,10 @@ def print_report(result: dict[str, Any]) -> None:
                 for p, v in views.items()))
         else:
             print("  views: n/a")
+        rel = rec.get("release") or {}
+        print(f"  release bundle (no SHACL): {_f(rel.get('release_s'), ' s', 1)} / {_f(rel.get('peak_mb'), ' MB', 0)}"
+              f" peak, {rel.get('files', 'n/a')} files, {_f((rel.get('bytes') or 0) / 1e6 or None, ' MB', 0)}"
+              + (f" ({rel['error']})" if rel.get("error") else ""))
         ep = rec.get("endpoint")
         print(f"  endpoint: {_f((ep or {}).get('qps'), ' queries/s', 0)}" + (f" ({ep.get('error')})" if ep and
                                                                            ep.get("error") else ""))

@@ -12,6 +12,8 @@ line. Jobs:
 - ``raw``        plain pyoxigraph loading the same dump (its query times are taken in ``oxigraph``, run
                  alternately with ours on the same texts: that ratio is our overhead)
 - ``rdflib``     our facade on rdflib's memory store (``store = "memory"``), every named query
+- ``release``    the portal bundle without the SHACL gate (``CultureGraph.release``): every dump, JSON-LD,
+                 tables, networks, DCAT/VoID/PROV, written to a temporary folder
 """
 
 from __future__ import annotations
@@ -290,8 +292,24 @@ def job_rdflib(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def job_release(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import shutil
+    import tempfile
+
+    from culturegraph.api import CultureGraph
+
+    tmp = Path(tempfile.mkdtemp(prefix="cg-release-"))
+    try:
+        t = time.perf_counter()
+        _folder, files = CultureGraph(root).release(tmp, validate=False)
+        return {"release_s": time.perf_counter() - t, "files": len(files),
+                "bytes": sum(len(data) for data in files.values()), "peak_mb": peak_mb()}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 JOBS = {"build": job_build, "shacl": job_shacl, "cold": job_cold, "oxigraph": job_oxigraph, "disk": job_disk,
-        "raw": job_raw, "rdflib": job_rdflib, "views": job_views}
+        "raw": job_raw, "rdflib": job_rdflib, "views": job_views, "release": job_release}
 
 
 def main(argv: list[str] | None = None) -> None:
