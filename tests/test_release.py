@@ -224,3 +224,30 @@ def test_publishing_routes(mini: Path) -> None:
     assert dump.status_code == 200 and dump.content == files["culturegraph.nq.gz"]
     assert client.get(f"/release/{version}/../../etc/passwd").status_code == 404
     assert client.get("/release/9.9.9/culturegraph.nq.gz").status_code == 404
+
+
+def test_the_server_bundle_is_built_once_when_requests_come_together(monkeypatch: pytest.MonkeyPatch,
+                                                                      mini: Path) -> None:
+    """/catalog, /.well-known/void and /release/… share one bundle per facade; first requests arriving
+    together wait for one build instead of each starting their own (minutes and gigabytes at 1M)."""
+    import threading
+    import time
+
+    from culturegraph.export import release
+
+    builds: list[int] = []
+
+    def slow_build(cg: CultureGraph) -> dict[str, bytes]:
+        builds.append(1)
+        time.sleep(0.3)
+        return {"void.ttl": b"", "n": str(len(builds)).encode()}
+
+    monkeypatch.setattr(release, "build_release", slow_build)
+    cg = CultureGraph(mini)
+    got: list[dict[str, bytes]] = []
+    threads = [threading.Thread(target=lambda: got.append(release.release_files(cg))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(builds) == 1 and len(got) == 4 and all(g is got[0] for g in got)

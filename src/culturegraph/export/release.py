@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import types
 import weakref
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ONTOLOGY_NS = "https://w3id.org/culturegraph/ontology"
 _CACHE: weakref.WeakKeyDictionary[Any, dict[str, bytes]] = weakref.WeakKeyDictionary()
+# one build at a time: the server's first requests for /catalog, /.well-known/void and /release/… may come
+# together, and a bundle costs minutes and gigabytes at a million triples (benchmarks/README.md)
+_BUILD_LOCK = threading.Lock()
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -264,10 +268,14 @@ def write_release(cg: CultureGraph, out: str | Path | None = None, *, validate: 
 
 # ---------------------------------------------------------------------------------------------- for the server
 def release_files(cg: CultureGraph) -> dict[str, bytes]:
-    """The bundle for the data the facade holds, with default version and dates (built once per facade)."""
+    """The bundle for the data the facade holds, with default version and dates (built once per facade, by
+    one thread; the others wait for it)."""
     files = _CACHE.get(cg)
     if files is None:
-        files = _CACHE[cg] = build_release(cg)
+        with _BUILD_LOCK:
+            files = _CACHE.get(cg)
+            if files is None:
+                files = _CACHE[cg] = build_release(cg)
     return files
 
 
