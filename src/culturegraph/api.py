@@ -154,18 +154,12 @@ class CultureGraph:
 
     # ------------------------------------------------------------------ building
     def dumps(self) -> dict[str, bytes]:
-        """The build outputs by file name, serialised deterministically."""
-        from .io import dump_orders, serialize
+        """The build outputs by file name, serialised deterministically (one sort for the three files)."""
+        from .export import sharing
+        from .export.rdf import EXTENSIONS, dump
 
-        base = self.settings.base_iri
-        quads = self.ox_quads
-        with paused_gc():
-            ordered, triples = dump_orders(quads)  # one keying for all three files
-        return {
-            "culturegraph.ttl": serialize(triples, "turtle", base, presorted=True),
-            "culturegraph.nq": serialize(ordered, "nquads", base, presorted=True),
-            "culturegraph.trig": serialize(ordered, "trig", base, presorted=True),
-        }
+        with paused_gc(), sharing(self):
+            return {f"culturegraph.{EXTENSIONS[fmt]}": dump(self, fmt) for fmt in ("turtle", "nquads", "trig")}
 
     def build(self, out: str | Path | None = None, *, validate: bool = True) -> dict[str, Path]:
         """Load, check and write ``culturegraph.ttl`` plus the provenance-keeping ``.nq`` / ``.trig``.

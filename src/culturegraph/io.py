@@ -37,6 +37,11 @@ def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
 
 
+def sorted_triples(quads: Iterable[OxQuad]) -> list[ox.Triple]:
+    """The distinct triples of ``quads`` (named graphs merged) in (s, p, o) order, as the triple dumps hold them."""
+    return sorted({q.triple for q in quads}, key=_triple_key)
+
+
 def dump_orders(quads: Iterable[OxQuad]) -> tuple[list[OxQuad], list[ox.Triple]]:
     """The quads in :func:`sort_key` order and the distinct triples in (s, p, o) order, from one pass.
 
@@ -67,7 +72,7 @@ def serialize(quads: Iterable[OxQuad] | Iterable[ox.Triple], fmt: str, base_iri:
     elif is_dataset:
         data = sorted(quads, key=sort_key)  # type: ignore[arg-type]
     else:
-        data = sorted({q.triple for q in quads}, key=_triple_key)  # type: ignore[union-attr]
+        data = sorted_triples(quads)  # type: ignore[arg-type]
     use_prefixes = prefixes if fmt in ("turtle", "trig", "rdfxml") else None
     out = ox.serialize(data, format=rdf_format, prefixes=use_prefixes)
     assert out is not None

@@ -99,12 +99,11 @@ def _texts(g: Graph, s: URIRef, p: URIRef, texts: dict[str, str]) -> None:
 
 def to_bytes(g: Graph, fmt: str, base_iri: str) -> bytes:
     """Serialise a description graph deterministically (``jsonld``: expanded JSON-LD from Oxigraph)."""
-    from ..io import serialize
+    from ..io import serialize, sorted_triples
 
     quads = to_ox_quads((s, p, o, URIRef(base_iri + "graph/release")) for s, p, o in g)  # type: ignore[misc]
     if fmt == "jsonld":
-        triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        out = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+        out = ox.serialize(sorted_triples(quads), format=ox.RdfFormat.JSON_LD)
         assert out is not None
         return out
     return serialize(quads, fmt, base_iri, extra_prefixes=EXTRA_PREFIXES)

@@ -140,10 +140,11 @@ def _processor_class() -> type:
 
 def compact_graph(cg: CultureGraph) -> dict[str, Any]:
     """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context."""
+    from .rdf import triples
+
     base = cg.settings.base_iri
-    triples = sorted({q.triple for q in cg.ox_quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     # the input is pyLD's own expanded form: compaction need not expand it a second time
-    doc: dict[str, Any] = processor().compact(_expand(triples), {"@context": context(base)},
+    doc: dict[str, Any] = processor().compact(_expand(triples(cg)), {"@context": context(base)},
                                               {"documentLoader": refuse_remote, "skipExpansion": True})
     return doc
 

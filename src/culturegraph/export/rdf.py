@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..io import FORMATS, dump_orders, serialize
+from ..io import FORMATS, dump_orders, serialize, sorted_triples
 from . import is_sharing, shared
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from ..api import CultureGraph
 
 EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig", "rdfxml": "rdf"}
@@ -24,6 +26,14 @@ def dump(cg: CultureGraph, fmt: str) -> bytes:
         return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
     quads, triples = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
     return serialize(quads if FORMATS[fmt][1] else triples, fmt, cg.settings.base_iri, presorted=True)
+
+
+def triples(cg: CultureGraph) -> list[ox.Triple]:
+    """The graph's distinct triples in dump order (the JSON-LD export's input); within
+    :func:`~culturegraph.export.sharing`, the dumps' own sort."""
+    if not is_sharing(cg):
+        return sorted_triples(cg.ox_quads)
+    return shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))[1]
 
 
 def _one(cg: CultureGraph, fmt: str) -> dict[str, bytes]:
