@@ -167,7 +167,8 @@ def test_bundle_is_byte_identical_across_hash_seeds_and_rebuilds(mini: Path) -> 
                for p in (mini / "out-1").rglob("*") if p.is_file()}
     assert rebuilt == results[0]
     version = default_version(CultureGraph(mini))
-    assert all(p.startswith(version + "/") for p in rebuilt)
+    assert all(p.startswith(version + "/") for p in rebuilt if p != version + ".key.json")
+    assert version + ".key.json" in rebuilt  # the bundle key serve checks before reusing the folder
     assert not [p for p in rebuilt if p.rsplit("/", 1)[-1].startswith(".")], "temp files left behind"
 
 
@@ -251,3 +252,84 @@ def test_the_server_bundle_is_built_once_when_requests_come_together(monkeypatch
     for t in threads:
         t.join()
     assert len(builds) == 1 and len(got) == 4 and all(g is got[0] for g in got)
+
+
+def _no_build(cg: CultureGraph, **options: object) -> dict[str, bytes]:
+    raise AssertionError("built a bundle in memory instead of serving the written one")
+
+
+def test_serve_reuses_the_bundle_release_wrote(monkeypatch: pytest.MonkeyPatch, mini: Path) -> None:
+    """`culturegraph release` then `serve`: the catalog and files come from dist/release/{version}/ (no
+    in-memory build, which costs minutes and gigabytes at 1M) and are the written bytes."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from culturegraph.export import release
+    from culturegraph.export.routes import publishing_routes
+
+    res = run_cli("release", cwd=mini)
+    assert res.returncode == 0, res.stderr
+    version = default_version(CultureGraph(mini))
+    folder = mini / "dist" / "release" / version
+    monkeypatch.setattr(release, "build_release", _no_build)
+    cg = CultureGraph(mini)
+    assert release.release_files(cg) == {p.relative_to(folder).as_posix(): p.read_bytes()
+                                         for p in folder.rglob("*") if p.is_file()}
+    client = TestClient(Starlette(routes=publishing_routes(cg)))
+    assert client.get("/catalog").content == (folder / "catalog.ttl").read_bytes()
+    assert client.get(f"/release/{version}/culturegraph.nq.gz").content == (folder / "culturegraph.nq.gz").read_bytes()
+
+
+@pytest.mark.parametrize("change", ["data", "tampered file", "other options", "no key"])
+def test_serve_builds_when_the_written_bundle_is_not_current(monkeypatch: pytest.MonkeyPatch, mini: Path,
+                                                             change: str) -> None:
+    """A written bundle is served only if it is what serve would build: same data, code and options, and
+    every file as SHA256SUMS says. Otherwise serve builds in memory, and the result is the current data's."""
+    from culturegraph.export import release
+
+    cg = CultureGraph(mini)
+    version = default_version(cg)
+    folder = mini / "dist" / "release" / version
+    if change == "other options":
+        write_release(cg, validate=False, endpoint_url="https://example.org/sparql")
+    else:
+        write_release(cg, validate=False)
+    if change == "data":
+        people = mini / "data" / "people.yaml"
+        people.write_text(people.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    elif change == "tampered file":
+        (folder / "tables" / "people.csv").write_bytes(b"id,name\nx,not what SHA256SUMS says\n")
+    elif change == "no key":
+        (folder.parent / f"{version}.key.json").unlink()
+    built: list[int] = []
+    real_build = release.build_release
+
+    def counting_build(cg: CultureGraph, **options: object) -> dict[str, bytes]:
+        built.append(1)
+        return real_build(cg)
+
+    monkeypatch.setattr(release, "build_release", counting_build)
+    fresh = CultureGraph(mini)
+    files = release.release_files(fresh)
+    assert built == [1]
+    assert files == real_build(CultureGraph(mini))
+    assert b"https://example.org/sparql" not in files["catalog.ttl"]
+
+
+def test_an_interrupted_release_leaves_no_matching_key(monkeypatch: pytest.MonkeyPatch, mini: Path) -> None:
+    """The key is removed before the files are replaced and written after them: a release cut off half-way
+    (here: the disk fails while writing) cannot leave a key that vouches for a mixed folder."""
+    from culturegraph import io as cg_io
+
+    cg = CultureGraph(mini)
+    folder, _ = write_release(cg, validate=False)
+    key = folder.parent / f"{folder.name}.key.json"
+    assert key.is_file()
+
+    def failing_write(files: dict[Path, bytes]) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cg_io, "write_files", failing_write)
+    with pytest.raises(OSError, match="disk full"):
+        write_release(cg, validate=False)
+    assert not key.exists()

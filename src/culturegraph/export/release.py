@@ -171,11 +171,10 @@ def build_release(cg: CultureGraph, *, version: str | None = None, issued: str |
         return _build_release(cg, version=version, issued=issued, modified=modified, endpoint_url=endpoint_url)
 
 
-def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None, modified: str | None,
-                   endpoint_url: str | None) -> dict[str, bytes]:
-    from .. import __version__
-    from .jsonld import context_document
-
+def resolve_options(cg: CultureGraph, *, version: str | None = None, issued: str | None = None,
+                    modified: str | None = None, endpoint_url: str | None = None) -> dict[str, str]:
+    """The release options with their defaults filled in (version and dates from the data, the endpoint
+    under the base IRI). Raises :class:`ExportError` on a bad version or date."""
     version = version or default_version(cg)
     if not VERSION_RE.match(version):
         raise ExportError(f"version {version!r}: use MAJOR.MINOR.PATCH, e.g. 1.0.0")
@@ -184,6 +183,17 @@ def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None,
     for name, value in (("issued", issued), ("modified", modified)):
         if not DATE_RE.match(value):
             raise ExportError(f"{name} date {value!r}: use YYYY-MM-DD")
+    return {"version": version, "issued": issued, "modified": modified,
+            "endpoint_url": endpoint_url or cg.settings.base_iri + "sparql"}
+
+
+def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None, modified: str | None,
+                   endpoint_url: str | None) -> dict[str, bytes]:
+    from .. import __version__
+    from .jsonld import context_document
+
+    opts = resolve_options(cg, version=version, issued=issued, modified=modified, endpoint_url=endpoint_url)
+    version, issued, modified = opts["version"], opts["issued"], opts["modified"]
     base = cg.settings.base_iri
     files: dict[str, bytes] = {}
     titles: dict[str, str] = dict(TITLES)
@@ -205,7 +215,7 @@ def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None,
     files["network/culturegraph.graphml"] = export(cg, "graphml")["culturegraph.graphml"]
     files["network/culturegraph.gexf"] = export(cg, "gexf")["culturegraph.gexf"]
     info = ReleaseInfo(version=version, issued=issued, modified=modified, base_iri=base,
-                       endpoint_url=endpoint_url or base + "sparql", software_version=__version__,
+                       endpoint_url=opts["endpoint_url"], software_version=__version__,
                        data_hash=data_hash(cg.root), canonical_hash=canonical_hash(cg), files=files,
                        dumps=tuple(dumps), titles=titles)
     files["void.ttl"] = to_bytes(void_graph(cg, info), "turtle", base)
@@ -246,36 +256,46 @@ Download location: {info.base_iri}release/{info.version}/ — SPARQL endpoint: {
 def write_release(cg: CultureGraph, out: str | Path | None = None, *, validate: bool = True,
                   **options: Any) -> tuple[Path, dict[str, bytes]]:
     """Check the data, build the bundle and write it to ``{out}/{version}/`` atomically (default ``out``:
-    ``dist/release`` in the project). Files a previous build of the same version wrote and this one does
-    not are removed. Returns the folder and the files."""
+    ``dist/release`` in the project), then its bundle key to ``{out}/{version}.key.json``
+    (:mod:`~culturegraph.export.written`: ``serve`` reuses the folder while the key matches). Files a previous
+    build of the same version wrote and this one does not are removed. Returns the folder and the files."""
     from ..io import write_files
+    from .written import bundle_key, key_path, key_record
 
     if validate:
         cg.check()  # pySHACL: with the collector on (it leaves cyclic garbage)
+    opts = resolve_options(cg, **options)
+    key = key_record(bundle_key(cg, opts), opts)  # before the build: the data as loaded, not as edited since
     files = build_release(cg, **options)
-    version = options.get("version") or default_version(cg)
-    folder = (Path(out) if out is not None else cg.root / "dist" / "release") / version
+    folder = (Path(out) if out is not None else cg.root / "dist" / "release") / opts["version"]
     old = folder / "SHA256SUMS"
     stale = []
     if old.is_file():
         listed = [line.split("  ", 1)[1] for line in old.read_text(encoding="utf-8").splitlines() if "  " in line]
         stale = [folder / p for p in listed if p not in files and ".." not in Path(p).parts]
+    key_path(folder).unlink(missing_ok=True)  # an interrupted write must not leave a key that matches
     write_files({folder / p: data for p, data in files.items()})
     for path in stale:
         path.unlink(missing_ok=True)
+    write_files({key_path(folder): key})
     return folder, files
 
 
 # ---------------------------------------------------------------------------------------------- for the server
 def release_files(cg: CultureGraph) -> dict[str, bytes]:
-    """The bundle for the data the facade holds, with default version and dates (built once per facade, by
-    one thread; the others wait for it)."""
+    """The bundle for the data the facade holds, with default version and dates: the one ``culturegraph
+    release`` wrote to ``dist/release/{version}/`` if it is current (:mod:`~culturegraph.export.written`),
+    else built in memory. Once per facade, by one thread; the others wait for it."""
+    from .written import read_bundle
+
     files = _CACHE.get(cg)
     if files is None:
         with _BUILD_LOCK:
             files = _CACHE.get(cg)
             if files is None:
-                files = _CACHE[cg] = build_release(cg)
+                opts = resolve_options(cg)
+                files = read_bundle(cg, cg.root / "dist" / "release" / opts["version"], opts)
+                files = _CACHE[cg] = files if files is not None else build_release(cg)
     return files
 
 
