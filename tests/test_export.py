@@ -9,6 +9,7 @@ import json
 import socket
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
@@ -127,15 +128,90 @@ def test_memoised_compaction_gives_plain_pylds_document(dumps: dict[str, bytes],
     assert json.loads(dumps["jsonld"]) == plain
 
 
+# A graph made to hit what the real data does not: a literal without a language on a language-map
+# property, a datatype other than the term's, native numbers and booleans (and lexical forms pyLD leaves
+# alone), node references to IRIs that are terms, @id- and @vocab-typed terms given a literal, several
+# types, a blank node subject and object, unknown properties (vocab-relative and absolute), and subjects
+# whose N-Triples order differs from their id order (`x` / `x#frag` / `x-y`).
+ODD_GRAPH = """
+@prefix cg: <https://w3id.org/culturegraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix id: <https://w3id.org/culturegraph/id/> .
+id:x a cg:Person, <http://example.org/Other> ;
+    rdfs:label "A"@en, "A2"@en, "에이"@ko, "no language", "B"@pt-BR ;
+    cg:ordinal "3"^^xsd:positiveInteger, "4"^^xsd:integer, "05"^^xsd:integer, "+6"^^xsd:integer ;
+    schema:startDate "2020-01-01"^^xsd:date, "2020"^^xsd:gYear ;
+    cg:hostCity id:city-busan, _:b1, "not an IRI" ;
+    cg:role cg:KeynoteSpeaker, <http://example.org/role>, cg:role, "literal role" ;
+    cg:confidence cg:low ;
+    cg:unknownProperty "u"@en, id:x-y ;
+    <http://example.org/p> "true"^^xsd:boolean, "1"^^xsd:boolean, "0"^^xsd:boolean, "yes"^^xsd:boolean,
+        "1.5E0"^^xsd:double, "NaN"^^xsd:double, "INF"^^xsd:double, "2.50"^^xsd:decimal ;
+    dcterms:title "t"@en, "t" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q1> .
+<https://w3id.org/culturegraph/id/x#frag> rdfs:label "frag"@en .
+id:x-y rdfs:label "dash"@en ; cg:participant id:x .
+_:b1 rdfs:label "blank"@en ; a cg:City .
+<http://example.org/outside> rdfs:comment "outside"@en .
+"""
+
+
+@pytest.mark.parametrize("source", ["real", "odd"])
+def test_node_by_node_writer_gives_plain_pylds_document(cg: CultureGraph, source: str) -> None:
+    """The JSON-LD dump is written node by node (export/jsonld_writer.py); plain pyLD (from_rdf, then
+    compact with expansion, no memo) must give the same document, on the real data and on the odd graph."""
+    from pyld import jsonld
+
+    from culturegraph.export.jsonld import _expand
+    from culturegraph.export.jsonld_writer import compact_document
+    from culturegraph.io import sorted_triples
+
+    if source == "real":
+        quads = cg.ox_quads
+    else:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(ODD_GRAPH, format=ox.RdfFormat.TURTLE)]
+    triples = sorted_triples(quads)
+    ctx = context(cg.settings.base_iri)
+    ours = compact_document(triples, ctx)
+    assert ours is not None
+    plain = jsonld.compact(_expand(triples), {"@context": ctx}, {"documentLoader": refuse_remote})
+    assert ours == plain
+
+
+def test_node_by_node_writer_leaves_lists_to_pyld(cg: CultureGraph) -> None:
+    """RDF lists become @list in pyLD's from_rdf; the writer does not build them and says so (None), and the
+    export then gives pyLD's document."""
+    from culturegraph.export.jsonld import compact_with_pyld
+    from culturegraph.export.jsonld_writer import compact_document
+    from culturegraph.io import sorted_triples
+
+    text = ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            "@prefix cg: <https://w3id.org/culturegraph/ontology#> .\n"
+            "cg:A owl:unionOf ( cg:B cg:C ) .\n"
+            "cg:B owl:disjointWith cg:C .\n")
+    triples = sorted_triples([ox.Quad(t.subject, t.predicate, t.object)
+                              for t in ox.parse(text, format=ox.RdfFormat.TURTLE)])
+    ctx = context(cg.settings.base_iri)
+    assert compact_document(triples, ctx) is None
+    doc = compact_with_pyld(triples, ctx)
+    assert any("@list" in json.dumps(n) for n in doc["@graph"])
+
+
 def test_memoisation_steps_aside_if_pylds_internals_change(monkeypatch: pytest.MonkeyPatch) -> None:
     from pyld import jsonld
 
     from culturegraph.export.jsonld import _processor_class, processor
+    from culturegraph.export.jsonld_writer import compact_document
 
     monkeypatch.setattr(jsonld.JsonLdProcessor, "_compact_iri", lambda self, active_ctx, iri, **kw: iri)
     _processor_class.cache_clear()
     try:
         assert type(processor()) is jsonld.JsonLdProcessor
+        assert compact_document([], {"@vocab": "https://example.org/"}) is None  # the writer steps aside too
     finally:
         _processor_class.cache_clear()
 

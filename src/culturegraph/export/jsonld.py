@@ -1,9 +1,11 @@
 """JSON-LD: the whole graph compacted with the culturegraph ``@context``, and framed per-entity documents.
 
 The ``@context`` (``context.jsonld`` beside this module) gives readable keys — ``name``, ``startDate``,
-``hostCity``, ``role`` … — and is published with every release as ``context.jsonld``. Compaction and
-framing use pyLD with a document loader that refuses every URL: nothing is ever fetched from the network
-(pyLD's default loader would fetch remote contexts with ``requests``).
+``hostCity``, ``role`` … — and is published with every release as ``context.jsonld``. The compacted dump
+is assembled node by node (:mod:`.jsonld_writer`) with pyLD's own term selection and IRI compaction; framing,
+and compaction of graphs outside the writer's shape, use pyLD itself. pyLD always gets a document loader that
+refuses every URL: nothing is ever fetched from the network (pyLD's default loader would fetch remote
+contexts with ``requests``).
 """
 
 from __future__ import annotations
@@ -102,9 +104,11 @@ def processor() -> Any:
 
     Why not plain pyLD: for every IRI it compacts, pyLD's ``_compact_iri`` walks all terms of the context
     looking for the shortest CURIE, then resolves the IRI against ``@base`` — at 100k triples that was most
-    of the export's time. When it is given no value (node ids, types, keys) its answer depends only on its
-    arguments, so those calls are answered from a per-processor cache; calls that select a term for a value
-    are left to pyLD. ``tests/test_export.py`` checks the output is the same as plain pyLD's.
+    of the export's time. Its answer depends only on its arguments and, when it selects a term for a value,
+    on the value's *shape* (:func:`_value_shape`: a node reference and whether its IRI is itself a term, or
+    a value's language, datatype and number of keys — what pyLD's term selection reads), so calls are answered
+    from a per-processor cache keyed by those; values of any other shape are left to pyLD.
+    ``tests/test_export.py`` checks the output is the same as plain pyLD's.
     """
     return _processor_class()()
 
@@ -125,26 +129,69 @@ def _processor_class() -> type:
 
         def _compact_iri(self, active_ctx: Any, iri: Any, value: Any = None, vocab: bool = False,
                          base: Any = None, reverse: bool = False) -> Any:
-            if value is not None or not isinstance(iri, str):
+            shape = None if value is None else _value_shape(self, active_ctx, value)
+            if shape is _OTHER or not isinstance(iri, str):
                 return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
             # keyed by the context object itself (kept alive here, so its id is not reused)
             _ctx, memo = self._iri_memo.setdefault(id(active_ctx), (active_ctx, {}))
-            key = (iri, vocab, base, reverse)
+            key = (iri, vocab, base, reverse, shape)
             hit = memo.get(key)
             if hit is None:
-                hit = memo[key] = super()._compact_iri(active_ctx, iri, None, vocab, base, reverse)
+                hit = memo[key] = super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
             return hit
 
     return Memoised
 
 
+_OTHER = object()  # a value shape the memo does not key: pyLD answers it
+_VALUE_KEYS = frozenset(("@value", "@language", "@type"))
+
+
+def _value_shape(proc: Any, active_ctx: Any, value: Any) -> Any:
+    """What pyLD's term selection (``_compact_iri`` / ``_select_term``, pyLD 2.x) reads of a value, for the two
+    shapes RDF gives: a node reference (``{"@id": iri}``, plus whether that IRI compacts to a term of its own,
+    which decides between ``@type: @vocab`` and ``@type: @id`` terms), and a value object with ``@language``
+    or ``@type`` (their values and the number of keys). Anything else (``@index``, ``@list``, ``@graph``,
+    ``@direction`` …) is :data:`_OTHER`."""
+    if type(value) is not dict:
+        return _OTHER
+    if len(value) == 1 and "@id" in value:
+        iri = value["@id"]
+        if iri not in _term_iris(proc, active_ctx):  # no term has this IRI, so none can be its compact form
+            return ("@id", False)
+        term = proc._compact_iri(active_ctx, iri, None, True)
+        mapping = active_ctx["mappings"].get(term)
+        return ("@id", bool(term is not None and mapping and mapping["@id"] == iri))
+    if "@value" in value and value.keys() <= _VALUE_KEYS:
+        return ("@value", value.get("@language"), value.get("@type"), len(value))
+    return _OTHER
+
+
+def _term_iris(proc: Any, active_ctx: Any) -> frozenset[str]:
+    """The IRIs the context's terms stand for (kept per processor and context)."""
+    memo = proc.__dict__.setdefault("_term_iris", {})
+    hit = memo.get(id(active_ctx))
+    if hit is None:  # the context is kept with its set, so its id is not reused
+        hit = memo[id(active_ctx)] = (active_ctx, frozenset(m["@id"] for m in active_ctx["mappings"].values()
+                                                            if m and isinstance(m.get("@id"), str)))
+    return hit[1]
+
+
 def compact_graph(cg: CultureGraph) -> dict[str, Any]:
-    """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context."""
+    """The whole graph (named graphs merged) as one compacted JSON-LD document with an inline context:
+    built node by node (:mod:`.jsonld_writer`), or by pyLD for a graph outside that module's shape."""
+    from .jsonld_writer import compact_document
     from .rdf import triples
 
-    base = cg.settings.base_iri
+    ctx = context(cg.settings.base_iri)
+    doc = compact_document(triples(cg), ctx)
+    return doc if doc is not None else compact_with_pyld(triples(cg), ctx)
+
+
+def compact_with_pyld(triples: list[ox.Triple], ctx: dict[str, Any]) -> dict[str, Any]:
+    """pyLD's ``from_rdf`` (native types) then ``compact`` of distinct triples in dump order."""
     # the input is pyLD's own expanded form: compaction need not expand it a second time
-    doc: dict[str, Any] = processor().compact(_expand(triples(cg)), {"@context": context(base)},
+    doc: dict[str, Any] = processor().compact(_expand(triples), {"@context": ctx},
                                               {"documentLoader": refuse_remote, "skipExpansion": True})
     return doc
 
