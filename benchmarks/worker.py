@@ -195,6 +195,7 @@ def job_cold(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     from culturegraph.api import CultureGraph
 
     snapshot.prebuilt_store = lambda *a, **k: None  # type: ignore[assignment]  # force the YAML path
+    snapshot.dumped_quads = lambda *a, **k: None  # type: ignore[assignment]
     t = time.perf_counter()
     cg = CultureGraph(root)
     cg.engine  # noqa: B018

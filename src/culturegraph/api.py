@@ -91,9 +91,17 @@ class CultureGraph:
     @cached_property
     def ox_quads(self) -> list[OxQuad]:
         """Ontology + data quads as pyoxigraph quads, one named graph per record, plus the build-time
-        analytics in ``{base}graph/derived`` (:mod:`culturegraph.derived`)."""
+        analytics in ``{base}graph/derived`` (:mod:`culturegraph.derived`). Read from the current dump
+        (:func:`~culturegraph.snapshot.dumped_quads`) unless the YAML is already loaded or the dump is stale;
+        the order differs between the two, so every user of these quads sorts or sets them."""
         from .derived import derive
 
+        if "loaded" not in self.__dict__:
+            from .snapshot import dumped_quads
+
+            dumped = dumped_quads(self)
+            if dumped is not None:
+                return dumped
         loaded = self.loaded
         with paused_gc():
             quads = to_ox_quads(loaded.ontology_quads + loaded.quads)
@@ -172,6 +180,7 @@ class CultureGraph:
 
         if validate:
             self.check()
+        self.loaded  # noqa: B018 -- build reads the YAML even when the dump is current: it reports bad data
         out_dir = Path(out) if out is not None else self.root / "dist"
         dumps = self.dumps()
         # the content key lets query/serve load the dump instead of the YAML while the data is unchanged

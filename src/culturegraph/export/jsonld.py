@@ -211,20 +211,23 @@ def _frame(entity: str, ctx: dict[str, Any]) -> dict[str, Any]:
 def framed_documents(cg: CultureGraph) -> dict[str, bytes]:
     """One framed JSON-LD document per record: ``{kind}/{id}.jsonld`` → the record's named graph, rooted at
     the record's IRI, with the published context referred to by URL; plus ``context.jsonld`` itself."""
+    from ..io import sorted_triples
+    from ..snapshot import stored_records
+
     base = cg.settings.base_iri
     ctx = context(base)
-    by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for q in cg.ox_quads:
         if isinstance(q.graph_name, ox.NamedNode):
-            by_graph[q.graph_name.value].append(q.triple)
+            by_graph[q.graph_name.value].append(q)
     out: dict[str, bytes] = {"context.jsonld": context_document(base)}
-    records = cg.loaded.records
+    records = stored_records(cg)
     for rid in sorted(records):
-        rec = records[rid]
-        entity = str(cg.loaded.iri(rid))
-        triples = by_graph.get(f"{base}graph/{rec.kind.path}/{rid}", [])
+        kind, entity = records[rid]
+        # sorted: the quads come from the YAML or from the dump, in different orders
+        triples = sorted_triples(by_graph.get(f"{base}graph/{kind.path}/{rid}", []))
         framed = processor().frame(_expand(triples), _frame(entity, copy.deepcopy(ctx)),
                                    {"documentLoader": refuse_remote, "omitGraph": True})
         framed["@context"] = context_url(base)
-        out[f"{rec.kind.path}/{rid}.jsonld"] = dumps(framed)
+        out[f"{kind.path}/{rid}.jsonld"] = dumps(framed)
     return out

@@ -183,15 +183,16 @@ def _table(r: _Reader, rows: list[tuple[str, str, str]], fields: list[S.Field],
 
 def build_tables(cg: CultureGraph) -> dict[str, tuple[list[Column], list[list[str]]]]:
     """Every table as (columns, rows)."""
+    from ..snapshot import stored_records
+
     r = _Reader(cg)
-    records = cg.loaded.records
+    records = stored_records(cg)  # from the store's named graphs: no YAML read
     out: dict[str, tuple[list[Column], list[list[str]]]] = {}
     for table, kinds in TABLES.items():
         if table == "participations":
             out[table] = _participations(cg, r)
             continue
-        rows = sorted((rid, str(cg.loaded.iri(rid)), rec.kind.name) for rid, rec in records.items()
-                      if rec.kind.name in kinds)
+        rows = sorted((rid, iri, kind.name) for rid, (kind, iri) in records.items() if kind.name in kinds)
         lead: list[tuple[Column, dict[str, str]]] = []
         if table == "editions":
             pre = ox.NamedNode(str(CG.PrecursorEvent))
