@@ -134,6 +134,33 @@ def test_prov_records_the_data_version_and_canonical_hash(bundle: dict[str, byte
     assert canonical_hash(fewer) != canonical_hash(cg)
 
 
+def _rdfc_by_dataset(quads: list[ox.Quad]) -> str:
+    """The hash the long way: pyoxigraph's RDFC-1.0 canonicalisation of a Dataset, distinct sorted lines."""
+    ds = ox.Dataset(quads)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted({line for line in ox.serialize(ds, format=ox.RdfFormat.N_QUADS).split(b"\n") if line})
+    return hashlib.sha256(b"".join(line + b"\n" for line in lines)).hexdigest()
+
+
+def test_canonical_hash_is_rdfc_1_0_with_and_without_blank_nodes(cg: CultureGraph) -> None:
+    """Without blank nodes the hash skips canonicalisation (it would relabel nothing); it must still be the
+    RDFC-1.0 hash. With blank nodes it canonicalises: relabelled, isomorphic data hashes the same."""
+    from types import SimpleNamespace
+
+    assert not any(isinstance(t, ox.BlankNode) for q in cg.ox_quads for t in (q.subject, q.object))
+    doubled = cg.ox_quads + cg.ox_quads[:50]  # duplicates count once
+    assert canonical_hash(SimpleNamespace(ox_quads=doubled)) == _rdfc_by_dataset(cg.ox_quads)  # type: ignore[arg-type]
+    p, g = ox.NamedNode("https://example.org/p"), ox.NamedNode("https://example.org/g")
+
+    def chain(a: str, b: str) -> list[ox.Quad]:
+        x, y = ox.BlankNode(a), ox.BlankNode(b)
+        return [ox.Quad(x, p, y, g), ox.Quad(y, p, ox.Literal("end"), g), *cg.ox_quads[:20]]
+
+    one, other = chain("a1", "a2"), chain("zz", "b0")
+    assert canonical_hash(SimpleNamespace(ox_quads=one)) == canonical_hash(SimpleNamespace(ox_quads=other))  # type: ignore[arg-type]
+    assert canonical_hash(SimpleNamespace(ox_quads=one)) == _rdfc_by_dataset(one)  # type: ignore[arg-type]
+
+
 def test_checksums_readme_and_gzip(bundle: dict[str, bytes], cg: CultureGraph) -> None:
     sums = dict(line.split("  ", 1)[::-1] for line in bundle["SHA256SUMS"].decode().splitlines())
     assert set(sums) == set(bundle) - {"SHA256SUMS"}

@@ -7,7 +7,8 @@ the ontology, the base IRI, the culturegraph version and the source of the modul
 quads. A store is reused only when its key matches; YAML parsing and SHACL are skipped on that path.
 
 - ``culturegraph build`` writes ``dist/culturegraph.nq`` and the key next to it
-  (``dist/culturegraph.key.json``); a later ``query`` / ``serve`` / ``viz`` on unchanged data loads the dump.
+  (``dist/culturegraph.key.json``); a later ``query`` / ``serve`` / ``viz`` on unchanged data loads the dump,
+  and ``export`` / ``release`` / ``push`` parse their quads from it (:func:`dumped_quads`).
 - With ``store_path`` (``--store-path DIR``), the store is a persistent on-disk Oxigraph store at ``DIR``
   with its key in ``DIR.key.json``; it is rebuilt (into a sibling directory, then swapped in) only when
   the key differs, and opened read-only otherwise, so several worker processes can share it.
