@@ -32,6 +32,17 @@ def _id(term: Any) -> str:
     return term.value if isinstance(term, ox.NamedNode) else "_:" + term.value
 
 
+def _pyld_as_expected() -> bool:
+    """Whether pyLD's internals are the ones this module calls (the memoised processor checks the signature
+    of ``_compact_iri``; ``_rdf_to_object`` must exist)."""
+    from pyld import jsonld
+
+    from .jsonld import _processor_class
+
+    return _processor_class() is not jsonld.JsonLdProcessor and callable(
+        getattr(jsonld.JsonLdProcessor, "_rdf_to_object", None))
+
+
 class _Compactor:
     """Compaction of single nodes against one processed context."""
 
@@ -47,14 +58,11 @@ class _Compactor:
         self.terms: dict[str, tuple[Any, Any]] = {}  # term -> (its @type, its container)
 
     def supported(self) -> bool:
-        """Whether pyLD's internals are the ones this module calls (the memoised processor checks the
-        signature it relies on) and the context stays within the kinds of term this module assembles."""
-        from pyld import jsonld
-
-        if type(self.proc) is jsonld.JsonLdProcessor or not callable(getattr(self.proc, "_rdf_to_object", None)):
-            return False
+        """Whether the context stays within the kinds of term this module assembles."""
         if "@language" in self.ctx or "@direction" in self.ctx:
             return False
+        if (self.ctx["mappings"].get(self.alias["@type"]) or {}).get("@container"):
+            return False  # "@type" aliased with a container: pyLD then keeps types in an array
         for mapping in self.ctx["mappings"].values():
             if not mapping:
                 continue
@@ -149,6 +157,8 @@ def compact_document(triples: list[ox.Triple], context: dict[str, Any]) -> dict[
     """``{"@context": …, "@graph": [nodes]}`` for distinct triples in (s, p, o) order, equal to what pyLD's
     ``from_rdf`` (native types) then ``compact`` give; None if the graph or the context is outside the
     shape this module handles (the caller then asks pyLD)."""
+    if not _pyld_as_expected():
+        return None
     compactor = _Compactor(context)
     if not compactor.supported():
         return None
