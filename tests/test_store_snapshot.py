@@ -182,3 +182,13 @@ def test_a_release_from_the_dump_is_the_release_from_the_yaml(monkeypatch: pytes
     _, from_dump = cg.release(mini / "rel-dump", validate=False)
     assert from_dump == from_yaml
     assert framed_documents(cg) == framed  # per-record documents too (their triples are sorted first)
+
+
+def test_the_memory_store_also_starts_from_the_dump(mini: Path) -> None:
+    """`--store memory` with a current dump: rdflib's store is filled from the dump's quads, no YAML read,
+    and answers as from the YAML."""
+    want = CultureGraph(mini, store="memory").query(PEOPLE).rows
+    assert run_cli("build", "--no-validate", cwd=mini).returncode == 0
+    cg = CultureGraph(mini, store="memory")
+    assert cg.query(ASK_SPEAKER).boolean is True and cg.query(PEOPLE).rows == want
+    assert "loaded" not in cg.__dict__, "the YAML was read although the dump was current"

@@ -168,9 +168,9 @@ def open_engine(cg: CultureGraph) -> Engine:
     if s.store == "memory":
         if s.store_path:
             raise CultureGraphError("store_path needs the oxigraph store (the memory store lives in memory)")
-        prebuilt = prebuilt_store(cg)
-        quads = list(prebuilt) if prebuilt is not None else cg.ox_quads
-        return RdflibEngine(from_ox_quads(quads), allow_service=s.allow_service)
+        # cg.ox_quads is parsed from the current dump when there is one: no YAML read, and no Oxigraph store
+        # built only to be listed (which would also change lexical forms such as "05"^^xsd:integer)
+        return RdflibEngine(from_ox_quads(cg.ox_quads), allow_service=s.allow_service)
     if s.store != "oxigraph":
         raise CultureGraphError(f"unknown store {s.store!r}: use 'oxigraph' or 'memory'")
     if s.store_path:
