@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -51,17 +52,9 @@ def dump_orders(quads: Iterable[OxQuad]) -> tuple[list[OxQuad], list[ox.Triple]]
     turned into a string once and that string is shared by every key holding it (at 1M quads: 12.9 → 8.6 s,
     peak 4.0 → 3.2 GB; the same order, since the strings are the same).
     """
-    names: dict[object, str] = {}
-
-    def name(term: object) -> str:
-        got = names.get(term)
-        if got is None:
-            got = names[term] = str(term)
-        return got
-
+    name = lru_cache(maxsize=None)(str)  # one string per distinct term, freed with ``name`` on return
     keyed = sorted((((name(q.graph_name), name(q.subject), name(q.predicate), str(q.object)), q) for q in quads),
                    key=itemgetter(0))
-    names.clear()  # the keys keep the strings they need
     distinct: dict[tuple[str, str, str], OxQuad] = {}
     for (_, s, p, o), q in keyed:
         distinct.setdefault((s, p, o), q)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -97,14 +98,7 @@ class TermConverter:
 
 def to_ox_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[OxQuad]:
     """rdflib quads → pyoxigraph quads (terms are converted once each)."""
-    cache: dict[Node, OxTerm] = {}
-
-    def conv(t: Node) -> OxTerm:
-        r = cache.get(t)
-        if r is None:
-            r = cache[t] = to_ox(t)
-        return r
-
+    conv = lru_cache(maxsize=None)(to_ox)
     return [ox.Quad(conv(s), conv(p), conv(o), conv(g)) for s, p, o, g in quads]  # type: ignore[arg-type]
 
 
