@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .report import print_report, summarise
-from .synth import REPO, generate, parse_size
+from .synth import PROFILES, REPO, generate, parse_size
 
 RESULTS = REPO / "benchmarks" / "results"
 TARGETS = {"load_s": 10.0, "peak_mb": 1536, "query_ms": 200.0, "speedup": 20.0, "overhead": 1.3,
@@ -74,11 +74,12 @@ def run_job(job: str, project: Path, args: argparse.Namespace, timeout: float) -
     return out
 
 
-def synthetic_project(size: str, seed: int, work: Path) -> tuple[Path, dict[str, Any]]:
-    """The generated project for ``size`` (reused when the generator, size and seed are unchanged)."""
-    project = work / f"synth-{size}-seed{seed}"
+def synthetic_project(size: str, seed: int, work: Path, profile: str = "dense") -> tuple[Path, dict[str, Any]]:
+    """The generated project for ``size`` (reused when the generator, size, seed and profile are unchanged)."""
+    project = work / (f"synth-{size}-seed{seed}" if profile == "dense" else f"synth-{size}-{profile}-seed{seed}")
     marker = project / "synth.json"
-    fingerprint = {"size": size, "seed": seed, "generator": (REPO / "benchmarks" / "synth.py").stat().st_size,
+    fingerprint = {"size": size, "seed": seed, "profile": profile,
+                   "generator": (REPO / "benchmarks" / "synth.py").stat().st_size,
                    "ontology": (REPO / "ontology" / "culturegraph.ttl").stat().st_size}
     if marker.is_file() and json.loads(marker.read_text())["fingerprint"] == fingerprint:
         # the data is reused; the queries are always today's (they are not part of the content key)
@@ -86,7 +87,7 @@ def synthetic_project(size: str, seed: int, work: Path) -> tuple[Path, dict[str,
         shutil.copytree(REPO / "queries", project / "queries")
         return project, json.loads(marker.read_text())["shape"]
     t = time.perf_counter()
-    shape = generate(project, parse_size(size), seed=seed)
+    shape = generate(project, parse_size(size), seed=seed, profile=profile)
     info = {"fingerprint": fingerprint, "shape": shape.__dict__, "generate_s": time.perf_counter() - t}
     marker.write_text(json.dumps(info))
     return project, info["shape"]
@@ -97,7 +98,7 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     from .synth import hub_entity
 
     n = parse_size(size)
-    project, shape = synthetic_project(size, args.seed, args.work)
+    project, shape = synthetic_project(size, args.seed, args.work, args.profile)
     out: dict[str, Any] = {"target_triples": n, "shape": shape, "project": str(project)}
     jobs = ["build", "cold", "oxigraph", "raw", "disk"] + ([] if args.no_views else ["views"]) + (
         [] if args.no_release else ["release"])
@@ -161,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k,1M", help="synthetic sizes in data triples (10k,100k,1M,5M)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", choices=PROFILES, default="dense",
+                    help="shape of the synthetic graph (benchmarks/synth.py): dense (stress) or forum (real averages)")
     ap.add_argument("--repeat", type=int, default=7, help="runs per query (median, p95); rdflib at most 3")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query before repeats stop")
     ap.add_argument("--limit", type=float, default=120.0, help="rdflib: seconds before one query run is stopped")

@@ -112,8 +112,10 @@ def print_report(result: dict[str, Any]) -> None:
     for size, rec in result["sizes"].items():
         s = summary["sizes"][size]
         b, ox, rdf, raw = (rec.get(k) or {} for k in ("build", "oxigraph", "rdflib", "raw"))
-        print(f"\n== {size}: {b.get('data_quads', 'n/a')} data quads + {b.get('derived_quads', 'n/a')} derived "
-              f"({ox.get('quads', 'n/a')} in the store)")
+        shape = rec.get("shape") or {}
+        print(f"\n== {size} ({shape.get('profile', 'dense')} profile: {shape.get('editions', 'n/a')} editions, "
+              f"{shape.get('people', 'n/a')} people): {b.get('data_quads', 'n/a')} data quads + "
+              f"{b.get('derived_quads', 'n/a')} derived ({ox.get('quads', 'n/a')} in the store)")
         print(f"  build (YAML → dumps, no SHACL) {_f(b.get('build_s'), ' s', 2)}  "
               f"[YAML→quads {_f(b.get('yaml_to_quads_s'), ' s', 2)}, derive+convert "
               f"{_f(b.get('derive_and_convert_s'), ' s', 2)}, "
