@@ -192,3 +192,29 @@ def test_the_memory_store_also_starts_from_the_dump(mini: Path) -> None:
     cg = CultureGraph(mini, store="memory")
     assert cg.query(ASK_SPEAKER).boolean is True and cg.query(PEOPLE).rows == want
     assert "loaded" not in cg.__dict__, "the YAML was read although the dump was current"
+
+
+def test_content_key_covers_every_module_the_quads_come_from() -> None:
+    """Every culturegraph module the loader and ``derive`` reach, at import or inside a function, is hashed
+    into the key — so editing one (say the derived summaries) rebuilds the prebuilt dump. (``api.py`` is
+    hashed too; its other imports serve queries and views, not the quads.)"""
+    import ast
+
+    from culturegraph import snapshot
+
+    pkg = Path(snapshot.__file__).resolve().parent
+    # modules that cannot change a quad: error types, GC tuning, settings (the base IRI is hashed itself)
+    harmless = {"errors.py", "gcpause.py", "settings.py", "sparql_guard.py", "__init__.py"}
+    seen: set[str] = set()
+    todo = ["load.py", "derived.py", "store.py"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((pkg / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                mods = [node.module] if node.module else [a.name for a in node.names]
+                todo += [f"{m}.py" for m in mods if (pkg / f"{m}.py").is_file()]
+    assert "derived_summaries.py" in seen
+    assert seen - harmless <= set(snapshot._CODE), sorted(seen - harmless - set(snapshot._CODE))

@@ -75,6 +75,8 @@ _READ = {
     SKOS + "member": "member",
     SCHEMA + "nationality": "nationality",
     DCTERMS + "source": "source",
+    CG + "publisherName": "publisher",
+    DCTERMS + "language": "language",
 }
 _CLASSES = {CG + "ForumEvent": "forum", CG + "Person": "agent", CG + "Organisation": "org",
             CG + "Session": "dated", CG + "RelatedEvent": "dated"}
@@ -121,6 +123,9 @@ class _Index:
         self.members: dict[str, set[str]] = defaultdict(set)  # skos:Collection → members
         self.nationality: dict[str, list[str]] = defaultdict(list)
         self.sourced: set[str] = set()  # subjects with a dcterms:source
+        self.cited_by: dict[str, set[str]] = defaultdict(set)  # source → subjects citing it (_:x for blank)
+        self.publisher: dict[str, set[ox.Literal]] = defaultdict(set)  # source → cg:publisherName
+        self.language: dict[str, set[ox.Literal]] = defaultdict(set)  # subject → dcterms:language
         self.graphs: set[str] = set()
         orgs: set[str] = set()
         for q in quads:
@@ -167,8 +172,16 @@ class _Index:
                 self.members[s].add(o)
             elif tag == "nationality":
                 self.nationality[s].append(o)
-            elif tag == "source" and isinstance(q.subject, ox.NamedNode):
-                self.sourced.add(s)
+            elif tag == "source":
+                if isinstance(q.subject, ox.NamedNode):
+                    self.sourced.add(s)
+                    self.cited_by[o].add(s)
+                else:
+                    self.cited_by[o].add("_:" + s)
+            elif tag == "publisher":
+                self.publisher[s].add(q.object)  # type: ignore[arg-type]
+            elif tag == "language":
+                self.language[s].add(q.object)  # type: ignore[arg-type]
         self.orgs = orgs
         self.graphs -= skip_graphs
         self._edition_cache: dict[str, str | None] = {}

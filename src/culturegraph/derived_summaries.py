@@ -18,6 +18,11 @@ nodes instead:
   the ontology's ``cg:SpeakingRoles`` collection) and their talks;
 - **label coverage** — ``cg:LabelCount`` ``{base}id/derived/label-count/{class}/{language}`` per class and
   label language (``-`` for none): resources with such a label (``cg:count``) out of ``cg:classTotal``;
+- **sources per publisher** — ``cg:PublisherCount``
+  ``{base}id/derived/publisher/{publisher}/{language}`` (both percent-encoded; ``-`` for no language) per
+  publisher name and language of the ``cg:Source`` records: the sources (``cg:sourceCount``) and the
+  distinct records and statements citing any of them (``cg:citingCount``, so one citing two of them counts
+  once);
 - **search keys** — ``cg:searchKey`` on every sourced resource of a culturegraph class: its names and
   alternative names, lower-cased, one per line. It only narrows a search (``queries/search.rq`` still
   checks each name), so it can never hide a match.
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -44,6 +50,7 @@ def summaries(idx: _Index, base_iri: str, add: Add) -> None:
     _themes(idx, base_iri, add)
     _nationalities(idx, base_iri, add)
     _label_coverage(idx, base_iri, add)
+    _publishers(idx, base_iri, add)
     _search_keys(idx, add)
 
 
@@ -156,6 +163,43 @@ def _label_coverage(idx: _Index, base_iri: str, add: Add) -> None:
         add(node, CG + "labelLanguage", ox.Literal(lang))
         add(node, CG + "count", _int(labelled[(cls, lang)]))
         add(node, CG + "classTotal", _int(total[cls]))
+
+
+def _segment(term: ox.Literal | ox.NamedNode) -> str:
+    """A path segment for a term: its percent-encoded text, then, unless it is a plain xsd:string, a raw
+    comma (which percent-encoding never leaves) and its language, datatype or ``iri`` — one term, one
+    segment."""
+    text = quote(term.value, safe="")
+    if isinstance(term, ox.NamedNode):
+        return text + ",iri"
+    if term.language:
+        return text + ",@" + quote(term.language, safe="")
+    if term.datatype.value != XSD + "string":
+        return text + ",^^" + quote(term.datatype.value, safe="")
+    return text
+
+
+def _publishers(idx: _Index, base_iri: str, add: Add) -> None:
+    sources: dict[tuple[ox.Literal, ox.Literal | None], set[str]] = defaultdict(set)
+    citing: dict[tuple[ox.Literal, ox.Literal | None], set[str]] = defaultdict(set)
+    for source, classes in idx.types.items():
+        if CG + "Source" not in classes:
+            continue
+        for publisher in idx.publisher.get(source, ()):
+            for language in idx.language.get(source) or (None,):
+                key = (publisher, language)
+                sources[key].add(source)
+                citing[key].update(idx.cited_by.get(source, ()))
+    nodes = {(_segment(p), _segment(lang) if lang is not None else "-"): (p, lang) for p, lang in sources}
+    for segments in sorted(nodes):
+        publisher, language = key = nodes[segments]
+        node = _nn(f"{base_iri}id/derived/publisher/{segments[0]}/{segments[1]}")
+        add(node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", _nn(CG + "PublisherCount"))
+        add(node, CG + "countedPublisher", publisher)
+        if language is not None:
+            add(node, CG + "countedLanguage", language)
+        add(node, CG + "sourceCount", _int(len(sources[key])))
+        add(node, CG + "citingCount", _int(len(citing[key])))
 
 
 def _search_keys(idx: _Index, add: Add) -> None:

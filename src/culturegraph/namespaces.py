@@ -98,6 +98,7 @@ class CG(DefinedNamespace):
     Presenter: URIRef
     Programme: URIRef
     ProjectBody: URIRef
+    PublisherCount: URIRef
     Reading: URIRef
     RelatedEvent: URIRef
     Remarks: URIRef
@@ -127,12 +128,15 @@ class CG(DefinedNamespace):
     asserted: URIRef
     basedIn: URIRef
     claimLanguage: URIRef
+    citingCount: URIRef
     classTotal: URIRef
     coParticipant: URIRef
     confidence: URIRef
     count: URIRef
     countedClass: URIRef
     countedCountry: URIRef
+    countedLanguage: URIRef
+    countedPublisher: URIRef
     countedTheme: URIRef
     country: URIRef
     dateNote: URIRef
@@ -180,6 +184,7 @@ class CG(DefinedNamespace):
     sharedEdition: URIRef
     sharedEventCount: URIRef
     signedAt: URIRef
+    sourceCount: URIRef
     speakerCount: URIRef
     talkCount: URIRef
     talkTitle: URIRef
