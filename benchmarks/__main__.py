@@ -33,7 +33,10 @@ TARGETS = {"load_s": 10.0, "peak_mb": 1536, "query_ms": 200.0, "speedup": 20.0, 
 
 
 def machine() -> dict[str, Any]:
-    """CPU, memory, Python and library versions, git commit."""
+    """CPU, memory, Python and library versions, git commit, and the machine's speed on two fixed workloads
+    (:mod:`benchmarks.calibrate`)."""
+    from .calibrate import calibrate
+
     model = ""
     try:
         model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
@@ -55,7 +58,7 @@ def machine() -> dict[str, Any]:
         commit = ""
     return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gb": round(mem_kb / 1024 / 1024, 1),
             "platform": platform.platform(), "python": platform.python_version(), "libraries": libs,
-            "commit": commit, "loadavg_at_start": os.getloadavg()}
+            "commit": commit, "loadavg_at_start": os.getloadavg(), "speed": calibrate()}
 
 
 def run_job(job: str, project: Path, args: argparse.Namespace, timeout: float) -> dict[str, Any]:

@@ -108,6 +108,9 @@ def print_report(result: dict[str, Any]) -> None:
     print(f"\nmachine: {m['cpus']} × {m['cpu_model']}, {m['memory_gb']} GB, Python {m['python']}, "
           f"pyoxigraph {m['libraries'].get('pyoxigraph')}, rdflib {m['libraries'].get('rdflib')}, "
           f"commit {m['commit']}")
+    if m.get("speed"):
+        print(f"machine speed: Python loop {m['speed']['python_loop_s']} s, "
+              f"Oxigraph join {m['speed']['oxigraph_join_us']} µs per solution (benchmarks/calibrate.py)")
     summary = result["summary"]
     for size, rec in result["sizes"].items():
         s = summary["sizes"][size]

@@ -31,10 +31,11 @@ EXTRA: dict[str, list[dict[str, object]]] = {
     "edition-participants": [{"year": 2019}, {"year": 2021}, {"year": 2023}],
     "search": [{"q": "a"}, {"q": "문화"}, {"q": "Synthetic Organisation 0000"}, {"q": "KOFICE"},
                {"q": "zzz-no-such-name"}],
-    "speakers-by-nationality": [{"lang": "ko"}],
-    "theme-timeline": [{"lang": "id"}],
 }
 
+
+# the synthetic projects have no programmes and flag nothing low-confidence: compared on the real data only
+NOT_IN_SYNTHETIC = {"low-confidence", "programme-membership"}
 
 # GROUP_CONCAT gives its values in no defined order; the derived key list is sorted
 NORMALISE = {"recurring-people": lambda row: (*row[:-1], " ".join(sorted(row[-1].split())))}
@@ -43,7 +44,7 @@ NORMALISE = {"recurring-people": lambda row: (*row[:-1], " ".join(sorted(row[-1]
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> CultureGraph:
     """Denser than the real data: organisations share events, people recur, themes nest."""
-    return synthetic_graph(tmp_path_factory, "oracles", seed=11, editions=7, sessions_per_edition=5,
+    return synthetic_graph(tmp_path_factory, "oracles", seed=11, editions=7, sessions_per_edition=10,
                            people_per_session=4, people=40, organisations=15, sources=6, themes=10, cities=3)
 
 
@@ -69,9 +70,11 @@ def _param_sets(graph: CultureGraph, name: str) -> list[dict[str, object]]:
         ids = ["kofice", "mcst", "asean", "acc"] if not synthetic else [
             f"synth-org-{n:05d}" for n in (1, 2, 3, 7)]
         sets += [{"organisation": f"organisation:{i}"} for i in ids]
-    if name == "edition-participants":  # every year the data has an edition in
+    if query.param("year") is not None:  # every year the data has an edition in
         years = graph.query("SELECT DISTINCT (YEAR(?s) AS ?y) WHERE { ?e a cg:ForumEvent ; schema:startDate ?s }")
         sets += [{"year": int(str(y))} for (y,) in years.rows]
+    if query.param("lang") is not None:  # labels through the display graphs: languages the data has, and not
+        sets += [{**sets[0], "lang": lang} for lang in ("ko", "id", "ja", "fr", "ko-kp")]
     return sets + EXTRA.get(name, [])
 
 
@@ -91,4 +94,6 @@ def test_named_query_matches_its_join_form(graph: CultureGraph, name: str) -> No
         slow = _rows(graph, slow_text, name, params)
         assert fast == slow, f"{name} {params}: only fast {list(fast - slow)[:3]}, only slow {list(slow - fast)[:3]}"
         compared += sum(fast.values())
+    if not compared and name in NOT_IN_SYNTHETIC and graph is not None and graph.root.name == "synth":
+        pytest.skip(f"{name}: nothing of the kind in the synthetic project")
     assert compared, f"{name}: no parameter set gave any row to compare"

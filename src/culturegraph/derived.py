@@ -53,7 +53,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: look-up aids rather than facts: in the dumps and for SPARQL, left out of entity pages and documents
-INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast"})
+INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast",
+                        CG + "displayLabel", CG + "displayPosition", CG + "displayTalkTitle"})
 
 # predicates the pass reads → a short tag
 _READ = {
@@ -68,6 +69,8 @@ _READ = {
     SCHEMA + "startDate": "start",
     CG + "party": "party",
     CG + "affiliationAtTime": "affiliation",
+    CG + "positionAtTime": "shown",
+    CG + "talkTitle": "shown",
     RDFS_LABEL: "label",
     SKOS + "altLabel": "alt",
     SKOS + "notation": "notation",
@@ -117,6 +120,8 @@ class _Index:
         self.affiliation: dict[str, str] = {}  # participation → organisation at the time
         self.types: dict[str, set[str]] = defaultdict(set)  # every class of every subject
         self.labels: dict[str, list[tuple[str, str]]] = defaultdict(list)  # subject → (value, language)
+        # values of the displayed properties (derived_display): property → resource → literals
+        self.shown: dict[str, dict[str, list[ox.Literal]]] = defaultdict(lambda: defaultdict(list))
         self.alt: dict[str, list[str]] = defaultdict(list)
         self.notation: dict[str, str] = {}
         self.broader: dict[str, list[str]] = defaultdict(list)
@@ -162,6 +167,11 @@ class _Index:
                 self.affiliation[s] = o
             elif tag == "label":
                 self.labels[s].append((o, getattr(q.object, "language", None) or ""))
+                if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
+                    self.shown[RDFS_LABEL][s].append(q.object)
+            elif tag == "shown":
+                if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
+                    self.shown[q.predicate.value][s].append(q.object)
             elif tag == "alt":
                 self.alt[s].append(o)
             elif tag == "notation":
@@ -210,7 +220,9 @@ class _Index:
 
 
 def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
-    """The derived quads for ``quads`` (ontology + data), all in the graph ``{base}graph/derived``."""
+    """The derived quads for ``quads`` (ontology + data): the graph ``{base}graph/derived`` and the display
+    graphs ``{base}graph/display/{language}`` (:mod:`culturegraph.derived_display`)."""
+    from .derived_display import display_quads
     from .derived_summaries import summaries
 
     graph = _nn(base_iri + "graph/derived")
@@ -228,7 +240,12 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     by_edition = _participation(idx, base_iri, add)
     _co_participation(idx, base_iri, by_edition, add)
     summaries(idx, base_iri, add)
+    start = len(out)
     _provenance(idx, base_iri, graph, add)
+    for q in out[start:]:  # the derived graph's own labels (provenance) are shown like any other
+        if q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
+            idx.shown[RDFS_LABEL][q.subject.value].append(q.object)
+    out.extend(display_quads(idx.shown, base_iri, graph, _nn(base_iri + "id/derived/activity")))
     return out
 
 

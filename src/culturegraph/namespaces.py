@@ -48,6 +48,7 @@ class CG(DefinedNamespace):
     Declaration: URIRef
     DerivedRecord: URIRef
     Discussant: URIRef
+    DisplayGraph: URIRef
     Edition: URIRef
     EditionParticipation: URIRef
     EventKind: URIRef
@@ -127,8 +128,8 @@ class CG(DefinedNamespace):
     aseanMember: URIRef
     asserted: URIRef
     basedIn: URIRef
-    claimLanguage: URIRef
     citingCount: URIRef
+    claimLanguage: URIRef
     classTotal: URIRef
     coParticipant: URIRef
     confidence: URIRef
@@ -140,6 +141,11 @@ class CG(DefinedNamespace):
     countedTheme: URIRef
     country: URIRef
     dateNote: URIRef
+    displayLabel: URIRef
+    displayLanguage: URIRef
+    displayPosition: URIRef
+    displayTalkTitle: URIRef
+    displayedProperty: URIRef
     editionCount: URIRef
     eventFirstYear: URIRef
     eventKind: URIRef
@@ -219,11 +225,13 @@ DATA_PREFIXES = ("edition", "session", "event", "series", "programme", "agreemen
 
 
 def all_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
-    """Vocabulary prefixes plus one per record kind (``edition:`` …) and ``cgr:`` for ``{base}id/``."""
+    """Vocabulary prefixes plus one per record kind (``edition:`` …), ``cgr:`` for ``{base}id/`` and
+    ``display:`` for the display graphs ``{base}graph/display/{language}``."""
     out = dict(PREFIXES)
     for kind in DATA_PREFIXES:
         out[kind] = f"{base_iri}id/{kind}/"
     out["cgr"] = base_iri + "id/"
+    out["display"] = base_iri + "graph/display/"
     return out
 
 

@@ -38,7 +38,7 @@ KEY_FILE = "culturegraph.key.json"
 DUMP_FILE = "culturegraph.nq"
 # modules whose code decides which quads the data becomes: editing one invalidates every stored key
 _CODE = ("api.py", "load.py", "emit.py", "schema.py", "yamlio.py", "derived.py", "derived_summaries.py",
-         "namespaces.py", "store.py")
+         "derived_display.py", "namespaces.py", "store.py")
 
 
 def content_key(cg: CultureGraph) -> str:

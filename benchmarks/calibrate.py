@@ -1,0 +1,57 @@
+"""How fast this machine is, on two fixed workloads, so results from different machines can be set side by side.
+
+The targets of issue 7 are absolute (milliseconds, seconds), but the machines this project runs on are
+shared virtual machines whose speed varies from one to the next (measured here: a 1M dump that loaded in
+7.4 s on one took 15.4 s on another of the same kind). Every results file therefore records:
+
+- ``python_loop_s`` — a pure-Python loop of ten million additions (the interpreter: loaders, views);
+- ``oxigraph_join_us`` — microseconds per solution of a two-pattern join over 200,000 triples in a
+  pyoxigraph in-memory store (index look-ups: what named queries spend their time on).
+
+Both are medians of five runs. A run on a machine with twice the figures is expected to take about twice as
+long everywhere.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+
+def _median(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _loop() -> int:
+    s = 0
+    for i in range(10_000_000):
+        s += i
+    return s
+
+
+def calibrate() -> dict[str, float]:
+    """The two reference figures of this machine (about 10 s in all)."""
+    import pyoxigraph as ox
+
+    n = 100_000
+    p, q = ox.NamedNode("urn:calibrate:p"), ox.NamedNode("urn:calibrate:q")
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"urn:calibrate:s{i}"), p, ox.NamedNode(f"urn:calibrate:o{i}"))
+                 for i in range(n))
+    store.extend(ox.Quad(ox.NamedNode(f"urn:calibrate:o{i}"), q, ox.Literal(str(i))) for i in range(n))
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:calibrate:p> ?o . ?o <urn:calibrate:q> ?v }"
+
+    def join() -> None:
+        (row,) = list(store.query(text))
+        assert int(row[0].value) == n
+
+    return {"python_loop_s": round(_median(_loop), 3), "oxigraph_join_us": round(_median(join) / n * 1e6, 3)}
+
+
+if __name__ == "__main__":
+    print(calibrate())
