@@ -244,7 +244,7 @@ def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
     _provenance(idx, base_iri, graph, add)
     for q in out[start:]:  # the derived graph's own labels (provenance) are shown like any other
         if q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
-            idx.shown[RDFS_LABEL][q.subject.value].append(q.object)
+            idx.shown[RDFS_LABEL][q.subject.value].append(q.object)  # type: ignore[union-attr]
     out.extend(display_quads(idx.shown, base_iri, graph, _nn(base_iri + "id/derived/activity")))
     return out
 
