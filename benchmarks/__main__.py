@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_real:
         result["real"] = bench_real(args)
     result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    from .calibrate import calibrate
+
+    result["machine"]["speed_at_end"] = calibrate()  # shared machines change speed during a long run
     save()
     print_report(result)
     print(f"\nsaved {path}")

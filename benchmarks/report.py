@@ -110,7 +110,9 @@ def print_report(result: dict[str, Any]) -> None:
           f"commit {m['commit']}")
     if m.get("speed"):
         print(f"machine speed: Python loop {m['speed']['python_loop_s']} s, "
-              f"Oxigraph join {m['speed']['oxigraph_join_us']} µs per solution (benchmarks/calibrate.py)")
+              f"Oxigraph join {m['speed']['oxigraph_join_us']} µs per solution, load "
+              f"{m['speed'].get('oxigraph_load_us')} µs per quad (benchmarks/calibrate.py)"
+              + (f"; at the end: {m['speed_at_end']}" if m.get("speed_at_end") else ""))
     summary = result["summary"]
     for size, rec in result["sizes"].items():
         s = summary["sizes"][size]
