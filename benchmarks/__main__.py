@@ -35,7 +35,7 @@ TARGETS = {"load_s": 10.0, "peak_mb": 1536, "query_ms": 200.0, "speedup": 20.0, 
 def machine() -> dict[str, Any]:
     """CPU, memory, Python and library versions, git commit, and the machine's speed on two fixed workloads
     (:mod:`benchmarks.calibrate`)."""
-    from .calibrate import calibrate
+    from .calibrate import measured
 
     model = ""
     try:
@@ -58,7 +58,7 @@ def machine() -> dict[str, Any]:
         commit = ""
     return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gb": round(mem_kb / 1024 / 1024, 1),
             "platform": platform.platform(), "python": platform.python_version(), "libraries": libs,
-            "commit": commit, "loadavg_at_start": os.getloadavg(), "speed": calibrate()}
+            "commit": commit, "loadavg_at_start": os.getloadavg(), "speed": measured()}
 
 
 def run_job(job: str, project: Path, args: argparse.Namespace, timeout: float) -> dict[str, Any]:
@@ -200,9 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_real:
         result["real"] = bench_real(args)
     result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-    from .calibrate import calibrate
+    from .calibrate import measured
 
-    result["machine"]["speed_at_end"] = calibrate()  # shared machines change speed during a long run
+    result["machine"]["speed_at_end"] = measured()  # shared machines change speed during a long run
     save()
     print_report(result)
     print(f"\nsaved {path}")
