@@ -103,7 +103,7 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     n = parse_size(size)
     project, shape = synthetic_project(size, args.seed, args.work, args.profile)
     out: dict[str, Any] = {"target_triples": n, "shape": shape, "project": str(project)}
-    jobs = ["build", "cold", "oxigraph", "raw", "disk"] + ([] if args.no_views else ["views"]) + (
+    jobs = ["build", "cold", "oxigraph", "oracles", "raw", "disk"] + ([] if args.no_views else ["views"]) + (
         [] if args.no_release else ["release"])
     if not args.no_rdflib and n <= parse_size(args.rdflib_max):
         jobs.append("rdflib")

@@ -20,7 +20,8 @@ def summarise_size(rec: dict[str, Any], targets: dict[str, float]) -> dict[str, 
     ours, rdf = rec.get("oxigraph") or {}, rec.get("rdflib")
     names = sorted(ours.get("queries") or {})
     per: dict[str, Any] = {}
-    speedups, overheads = [], []
+    speedups, overheads, materialised = [], [], []
+    oracles = (rec.get("oracles") or {}).get("queries") or {}
     for name in names:
         o, r = _median(ours, name), ((ours.get("raw_queries") or {}).get(name) or {}).get("median_ms")
         row: dict[str, Any] = {"ours_ms": o, "ours_p95_ms": ours["queries"][name].get("p95_ms"), "raw_ms": r}
@@ -37,6 +38,11 @@ def summarise_size(rec: dict[str, Any], targets: dict[str, float]) -> dict[str, 
             if row.get("rdflib_ms") and o:
                 row["speedup"] = row["rdflib_ms"] / o
                 speedups.append(row["speedup"])
+        orc = oracles.get(name)
+        if orc and orc["before"].get("median_ms") and orc["now"].get("median_ms"):
+            row["before_ms"] = orc["before"]["median_ms"]  # the earlier text (tests/oracles), plain pyoxigraph
+            row["materialised"] = orc["before"]["median_ms"] / orc["now"]["median_ms"]
+            materialised.append(row["materialised"])
         per[name] = row
     medians = [row["ours_ms"] for row in per.values() if row["ours_ms"] is not None]
     slow = sorted(n for n, row in per.items() if (row["ours_ms"] or 0) > targets["query_ms"])
@@ -45,6 +51,7 @@ def summarise_size(rec: dict[str, Any], targets: dict[str, float]) -> dict[str, 
         "speedup_geomean": _geomean(speedups),
         "overhead_geomean": _geomean(overheads),
         "overhead_max": max(overheads) if overheads else None,
+        "materialised_geomean": _geomean(materialised),
         "slowest_query_ms": max(medians) if medians else None,
         "queries_over_target": slow,
         "load_s": ours.get("load_s"),
@@ -134,14 +141,18 @@ def print_report(result: dict[str, Any]) -> None:
         disk = rec.get("disk") or {}
         print(f"  on-disk store: fill {_f(disk.get('fill_s'), ' s', 2)}, reopen {_f(disk.get('reopen_s'), ' s', 3)}"
               f"   peak memory: ours {_f(ox.get('peak_mb'), ' MB', 0)}, rdflib {_f(rdf.get('peak_mb'), ' MB', 0)}")
-        print(f"  {'query':32} {'ours med':>9} {'p95':>8} {'raw':>8} {'ovh':>5} {'rdflib':>10} {'speed-up':>9}")
+        print(f"  {'query':32} {'ours med':>9} {'p95':>8} {'raw':>8} {'ovh':>5} {'rdflib':>10} {'speed-up':>9}"
+              f" {'before':>9} {'gain':>6}")
         for name, row in s["queries"].items():
             rd = _f(row.get("rdflib_ms"), "", 1) + (">" if row.get("rdflib_timeout") else "")
             sp = _f(row.get("speedup"), "×", 0) if row.get("speedup") else "n/a"
             print(f"  {name:32} {_f(row['ours_ms'], '', 1):>9} {_f(row['ours_p95_ms'], '', 1):>8} "
-                  f"{_f(row['raw_ms'], '', 1):>8} {_f(row.get('overhead'), '', 2):>5} {rd:>10} {sp:>9}")
+                  f"{_f(row['raw_ms'], '', 1):>8} {_f(row.get('overhead'), '', 2):>5} {rd:>10} {sp:>9}"
+                  f" {_f(row.get('before_ms'), '', 1):>9} {_f(row.get('materialised'), '×', 1):>6}")
         print(f"  geomean speed-up over rdflib {_f(s['speedup_geomean'], '×', 1)}; overhead over raw pyoxigraph "
               f"geomean {_f(s['overhead_geomean'], '×', 2)}, max {_f(s['overhead_max'], '×', 2)} (ms; ovh = ours/raw)")
+        print(f"  before = the query's earlier text (tests/oracles: joins and label tiers at query time), plain "
+              f"pyoxigraph; gain = before/now, geomean {_f(s.get('materialised_geomean'), '×', 1)}")
         views = (rec.get("views") or {}).get("views")
         if views:
             print("  views (HTML): " + ", ".join(

@@ -12,6 +12,7 @@ line. Jobs:
 - ``raw``        plain pyoxigraph loading the same dump (its query times are taken in ``oxigraph``, run
                  alternately with ours on the same texts: that ratio is our overhead)
 - ``rdflib``     our facade on rdflib's memory store (``store = "memory"``), every named query
+- ``oracles``    each named query's earlier text (``tests/oracles/``) against today's, plain pyoxigraph
 - ``release``    the portal bundle without the SHACL gate (``CultureGraph.release``): every dump, JSON-LD,
                  tables, networks, DCAT/VoID/PROV, written to a temporary folder
 """
@@ -73,7 +74,7 @@ def timed(fn: Callable[[], Any], *, repeat: int, budget: float, limit: float | N
             "rows": rows}
 
 
-def named_queries(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
+def named_queries(root: Path, folder: Path | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(name, SPARQL, bound parameters) for every ``queries/*.rq``, parameters at their defaults — except
     that an entity parameter of the synthetic data points at a synthetic hub of the same kind. Parameters
     are bound the way :func:`culturegraph.queries.run_local` binds them (a VALUES block, or substitution
@@ -84,7 +85,7 @@ def named_queries(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
 
     synthetic = (root / "data" / "editions" / "00001.yaml").is_file()
     out = []
-    for name, nq in load_queries(root / "queries").items():
+    for name, nq in load_queries(folder or root / "queries").items():
         values = {}
         if synthetic:
             for p in nq.params:
@@ -309,8 +310,36 @@ def job_release(root: Path, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-JOBS = {"build": job_build, "shacl": job_shacl, "cold": job_cold, "oxigraph": job_oxigraph, "disk": job_disk,
-        "raw": job_raw, "rdflib": job_rdflib, "views": job_views, "release": job_release}
+ORACLES = Path(__file__).resolve().parents[1] / "tests" / "oracles"
+
+
+def job_oracles(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """What the derived graph and the display graphs buy, in the same run: each named query's earlier text
+    (``tests/oracles/``: joins and label tiers at query time) against today's, both on plain pyoxigraph
+    over the same store, run alternately. The two give the same rows (``tests/test_query_oracles.py``)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(root / "dist" / "culturegraph.nq"), format=ox.RdfFormat.N_QUADS)
+    now = {name: (sparql, b) for name, sparql, b in named_queries(root)}
+    out: dict[str, Any] = {}
+    for name, sparql, bindings in named_queries(root, ORACLES):
+        if name not in now:
+            continue
+        before, after = _raw_runner(store, sparql, bindings), _raw_runner(store, *now[name])
+        a: list[dict[str, Any]] = []
+        b: list[dict[str, Any]] = []
+        for _ in range(args.repeat):
+            a.append(timed(before, repeat=1, budget=args.budget))
+            b.append(timed(after, repeat=1, budget=args.budget))
+            if sum(x["median_ms"] for x in a) > args.budget * 1000:
+                break
+        out[name] = {"before": _merge(a), "now": _merge(b)}
+    return {"queries": out, "peak_mb": peak_mb()}
+
+
+JOBS = {"oracles": job_oracles, "build": job_build, "shacl": job_shacl, "cold": job_cold, "oxigraph": job_oxigraph,
+        "disk": job_disk, "raw": job_raw, "rdflib": job_rdflib, "views": job_views, "release": job_release}
 
 
 def main(argv: list[str] | None = None) -> None:

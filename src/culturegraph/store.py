@@ -29,6 +29,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, QueryRefused
+from .gcpause import paused_gc
 
 OxQuad = ox.Quad
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -63,14 +64,34 @@ def from_ox(term: Any) -> Node | None:
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return _string_literal(term.value, term.language)
         dt = term.datatype.value
         if dt == XSD_STRING:
-            return Literal(term.value)
+            return _string_literal(term.value, None)
         return Literal(term.value, datatype=URIRef(dt))
     if isinstance(term, ox.DefaultGraph):
         return None
     raise TypeError(f"cannot convert {term!r}")
+
+
+# A string literal (plain or language-tagged) coming out of Oxigraph is already valid RDF, but rdflib's
+# ``Literal()`` checks the tag, looks up a converter and normalises anyway: 2–6 µs a value, most of our
+# overhead over plain pyoxigraph on large results. For these two kinds the constructor only stores the text
+# four times over, so they are built directly — if rdflib's Literal still has exactly those slots (checked
+# once; tests/test_store.py compares both ways on every literal of the data).
+_SLOTS = ("_language", "_datatype", "_value", "_ill_typed")
+_FAST_STRINGS = getattr(Literal, "__slots__", None) == _SLOTS and Literal("x", lang="en")._value == "x"
+
+
+def _string_literal(value: str, language: str | None) -> Literal:
+    if not _FAST_STRINGS:
+        return Literal(value, lang=language)
+    inst = str.__new__(Literal, value)
+    inst._language = language
+    inst._datatype = None
+    inst._value = value
+    inst._ill_typed = None
+    return inst
 
 
 class TermConverter:
@@ -140,9 +161,24 @@ def check_service(sparql: str, allowed: Sequence[str] = ()) -> None:
     ...
     culturegraph.errors.QueryRefused: SERVICE is not allowed on this endpoint ...
     """
+    verdict = _service_verdict(sparql, tuple(allowed)) if len(sparql) <= 65_536 else _verdict(sparql, tuple(allowed))
+    if verdict is not None:
+        raise QueryRefused(verdict)
+
+
+def _verdict(sparql: str, allowed: tuple[str, ...]) -> str | None:
     from .sparql_guard import inspect_query
 
-    inspect_query(sparql, tuple(allowed))
+    try:
+        inspect_query(sparql, allowed)
+    except QueryRefused as exc:
+        return str(exc)
+    return None
+
+
+# the guard tokenizes the whole text in Python (~0.4 ms for a named query, more than Oxigraph needs to
+# answer a small one); the same text gets the same verdict, so the verdicts of recent texts are kept
+_service_verdict = lru_cache(maxsize=1024)(_verdict)
 
 
 # ---------------------------------------------------------------------- engines
@@ -223,11 +259,12 @@ class OxigraphEngine:
             rows: list[tuple[Any, ...]] = []
             cap = limit if limit is not None else -1
             truncated = False
-            for sol in res:
-                if len(rows) == cap:
-                    truncated = True
-                    break
-                rows.append(tuple(map(conv, sol)))
+            with paused_gc():  # a large result is tens of thousands of terms and tuples, all kept
+                for sol in res:
+                    if len(rows) == cap:
+                        truncated = True
+                        break
+                    rows.append(tuple(map(conv, sol)))
             return QueryData("select", variables, rows, truncated=truncated)
         triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
         return QueryData("graph", [], [], triples=triples)
