@@ -127,7 +127,8 @@ def print_report(result: dict[str, Any]) -> None:
         shape = rec.get("shape") or {}
         print(f"\n== {size} ({shape.get('profile', 'dense')} profile: {shape.get('editions', 'n/a')} editions, "
               f"{shape.get('people', 'n/a')} people): {b.get('data_quads', 'n/a')} data quads + "
-              f"{b.get('derived_quads', 'n/a')} derived ({ox.get('quads', 'n/a')} in the store)")
+              f"{b.get('derived_quads', 'n/a')} derived + {b.get('display_quads', 'n/a')} display "
+              f"({ox.get('quads', 'n/a')} in the store)")
         print(f"  build (YAML → dumps, no SHACL) {_f(b.get('build_s'), ' s', 2)}  "
               f"[YAML→quads {_f(b.get('yaml_to_quads_s'), ' s', 2)}, derive+convert "
               f"{_f(b.get('derive_and_convert_s'), ' s', 2)}, "

@@ -176,9 +176,10 @@ def job_build(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     cg.build(root / "dist", validate=False)
     write_s = time.perf_counter() - t
     derived = sum(1 for q in quads if q.graph_name.value.endswith("/graph/derived"))
+    display = sum(1 for q in quads if "/graph/display/" in q.graph_name.value)
     return {"build_s": time.perf_counter() - t0, "yaml_to_quads_s": yaml_s, "derive_and_convert_s": convert_s,
             "serialise_and_write_s": write_s, "data_quads": len(loaded.quads), "derived_quads": derived,
-            "store_quads": len(quads), "peak_mb": peak_mb()}
+            "display_quads": display, "store_quads": len(quads), "peak_mb": peak_mb()}
 
 
 def job_shacl(root: Path, args: argparse.Namespace) -> dict[str, Any]:
