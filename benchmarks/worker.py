@@ -143,16 +143,21 @@ def _interleaved(cg: Any, root: Path, args: argparse.Namespace) -> tuple[dict[st
     for name, sparql, bindings in named_queries(root):
         def mine(sparql: str = sparql, bindings: dict = bindings) -> int:
             return len(cg.query(sparql, params=bindings, limit=10**9).rows)
-        theirs = _raw_runner(raw, sparql, bindings)
-        a: list[dict[str, Any]] = []
-        b: list[dict[str, Any]] = []
-        for _ in range(args.repeat):
-            a.append(timed(mine, repeat=1, budget=args.budget))
-            b.append(timed(theirs, repeat=1, budget=args.budget))
-            if sum(x["median_ms"] for x in a) > args.budget * 1000:
-                break
-        ours_out[name], raw_out[name] = _merge(a), _merge(b)
+        ours_out[name], raw_out[name] = _alternate(mine, _raw_runner(raw, sparql, bindings), args)
     return ours_out, raw_out
+
+
+def _alternate(first: Callable[[], int], second: Callable[[], int],
+               args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both runners, one run each in turn (until ``--repeat`` or the first has spent ``--budget``)."""
+    a: list[dict[str, Any]] = []
+    b: list[dict[str, Any]] = []
+    for _ in range(args.repeat):
+        a.append(timed(first, repeat=1, budget=args.budget))
+        b.append(timed(second, repeat=1, budget=args.budget))
+        if sum(x["median_ms"] for x in a) > args.budget * 1000:
+            break
+    return _merge(a), _merge(b)
 
 
 def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -327,15 +332,8 @@ def job_oracles(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     for name, sparql, bindings in named_queries(root, ORACLES):
         if name not in now:
             continue
-        before, after = _raw_runner(store, sparql, bindings), _raw_runner(store, *now[name])
-        a: list[dict[str, Any]] = []
-        b: list[dict[str, Any]] = []
-        for _ in range(args.repeat):
-            a.append(timed(before, repeat=1, budget=args.budget))
-            b.append(timed(after, repeat=1, budget=args.budget))
-            if sum(x["median_ms"] for x in a) > args.budget * 1000:
-                break
-        out[name] = {"before": _merge(a), "now": _merge(b)}
+        before, after = _alternate(_raw_runner(store, sparql, bindings), _raw_runner(store, *now[name]), args)
+        out[name] = {"before": before, "now": after}
     return {"queries": out, "peak_mb": peak_mb()}
 
 

@@ -24,12 +24,19 @@ def test_runner_at_10k(tmp_path: Path) -> None:
     record = json.loads(saved.read_text(encoding="utf-8"))
     assert record["machine"]["cpus"] and record["machine"]["libraries"]["pyoxigraph"]
     size = record["sizes"]["10k"]
-    for job in ("build", "cold", "oxigraph", "raw", "disk", "rdflib", "shacl", "release"):
+    for job in ("build", "cold", "oxigraph", "oracles", "raw", "disk", "rdflib", "shacl", "release"):
         assert "error" not in size[job], (job, size[job])
     named = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     assert sorted(size["oxigraph"]["queries"]) == named
     assert sorted(size["rdflib"]["queries"]) == named
-    assert size["build"]["derived_quads"] > 0 and size["oxigraph"]["from_dump"] is True
+    assert size["build"]["derived_quads"] > 0 and size["build"]["display_quads"] > 0
+    assert size["oxigraph"]["from_dump"] is True
+    oracles = sorted(p.stem for p in (ROOT / "tests" / "oracles").glob("*.rq"))
+    assert sorted(size["oracles"]["queries"]) == oracles
+    speed = record["machine"]["speed"]
+    assert set(speed) == {"python_loop_s", "oxigraph_join_us", "oxigraph_load_us"} and all(speed.values())
+    assert set(record["machine"]["speed_at_end"]) == set(speed)
     assert size["release"]["files"] >= 20 and size["release"]["bytes"] > 0
     summary = record["summary"]["sizes"]["10k"]
     assert summary["speedup_geomean"] > 1 and summary["overhead_geomean"] > 0
+    assert summary["materialised_geomean"] > 0
