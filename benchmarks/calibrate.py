@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
-def _median(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+def _median(fn: Callable[[], object], runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()

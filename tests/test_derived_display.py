@@ -89,6 +89,12 @@ def test_choose_agrees_with_sparql_min_on_edge_cases() -> None:
                 assert choose(subset, key) == sparql_min(tier or list(subset)), (subset, key)
 
 
+def test_display_values_are_left_out_of_entity_pages() -> None:
+    from culturegraph.derived import INDEX_ONLY
+
+    assert set(DISPLAYED.values()) <= INDEX_ONLY
+
+
 def test_display_graphs_do_not_repeat_labels_in_the_union(cg: CultureGraph) -> None:
     union = cg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l }").rows[0][0]
     curated = cg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } "

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -42,7 +43,6 @@ DISPLAYED = {
     CG + "positionAtTime": CG + "displayPosition",
     CG + "talkTitle": CG + "displayTalkTitle",
 }
-TWINS = frozenset(DISPLAYED.values())
 FALLBACK = "en"
 
 
@@ -109,16 +109,7 @@ def display_quads(values: dict[str, dict[str, list[ox.Literal]]], base_iri: str,
     return out
 
 
-_GRAPHS: dict[tuple[str, str], ox.NamedNode] = {}
-
-
+@lru_cache(maxsize=256)
 def _graph(base_iri: str, key: str) -> ox.NamedNode:
-    node = _GRAPHS.get((base_iri, key))
-    if node is None:
-        node = _GRAPHS[(base_iri, key)] = ox.NamedNode(f"{base_iri}graph/display/{key}")
-    return node
-
-
-def is_display_graph(iri: str, base_iri: str) -> bool:
-    """Whether ``iri`` names one of the display graphs of ``base_iri``."""
-    return iri.startswith(base_iri + "graph/display/")
+    """The display graph of ``key`` (one term each: a million quads share a few graph names)."""
+    return ox.NamedNode(f"{base_iri}graph/display/{key}")
