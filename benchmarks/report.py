@@ -138,6 +138,7 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"  load from prebuilt dump: ours {_f(ox.get('load_s'), ' s', 2)} / "
               f"{_f(ox.get('load_peak_mb'), ' MB', 0)}"
               f"   raw pyoxigraph {_f(raw.get('load_s'), ' s', 2)} / {_f(raw.get('load_peak_mb'), ' MB', 0)}"
+              f" (validating parser {_f(raw.get('load_strict_s'), ' s', 2)})"
               f"   rdflib {_f(rdf.get('load_s'), ' s', 2)} / {_f(rdf.get('load_peak_mb'), ' MB', 0)}")
         disk = rec.get("disk") or {}
         print(f"  on-disk store: fill {_f(disk.get('fill_s'), ' s', 2)}, reopen {_f(disk.get('reopen_s'), ' s', 3)}"

@@ -31,6 +31,7 @@ def test_runner_at_10k(tmp_path: Path) -> None:
     assert sorted(size["rdflib"]["queries"]) == named
     assert size["build"]["derived_quads"] > 0 and size["build"]["display_quads"] > 0
     assert size["oxigraph"]["from_dump"] is True
+    assert size["raw"]["quads"] == size["oxigraph"]["quads"] and size["raw"]["load_strict_s"] > 0
     oracles = sorted(p.stem for p in (ROOT / "tests" / "oracles").glob("*.rq"))
     assert sorted(size["oracles"]["queries"]) == oracles
     speed = record["machine"]["speed"]

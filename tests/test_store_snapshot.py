@@ -62,6 +62,54 @@ def test_a_stale_or_damaged_dump_is_ignored(mini: Path) -> None:
     assert cg.query(ASK_SPEAKER).boolean is True and "loaded" in cg.__dict__
 
 
+def test_the_checked_lenient_load_holds_what_the_strict_load_holds(real_copy: Path) -> None:
+    """The dump is parsed without validation only because its SHA-256 is the one build recorded; for
+    build's own bytes that gives exactly the quads the validating parser gives. An older key file with no
+    hash gets the validating parser."""
+    import pyoxigraph as ox
+
+    from culturegraph.snapshot import load_dump, prebuilt_store
+
+    assert run_cli("build", "--no-validate", cwd=real_copy).returncode == 0
+    dump = real_copy / "dist" / "culturegraph.nq"
+    strict = ox.Store()
+    strict.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    lenient = ox.Store()
+    assert load_dump(lenient, dump) is True
+    assert len(lenient) == len(strict) > 10_000 and set(lenient) == set(strict)
+    key = real_copy / "dist" / "culturegraph.key.json"
+    meta = json.loads(key.read_text(encoding="utf-8"))
+    del meta["dump_sha256"]
+    key.write_text(json.dumps(meta), encoding="utf-8")
+    old = prebuilt_store(CultureGraph(real_copy))
+    assert old is not None and set(old) == set(strict)
+
+
+def test_a_dump_of_the_same_size_with_other_bytes_is_not_used(mini: Path) -> None:
+    """Same size, one IRI made invalid: the hash differs, so neither the engine, the exports nor a query
+    worker use the dump; the facade reads the YAML, and a worker refuses to start with a readable reason."""
+    import asyncio
+
+    import pyoxigraph as ox
+
+    from culturegraph.query_workers import WorkerDied, WorkerPool
+    from culturegraph.snapshot import dumped_quads, load_dump
+
+    assert run_cli("build", "--no-validate", cwd=mini).returncode == 0
+    dump = mini / "dist" / "culturegraph.nq"
+    data = dump.read_bytes()
+    assert b"/person/lee-kyogu>" in data
+    dump.write_bytes(data.replace(b"/person/lee-kyogu>", b"/person/lee kyogu>"))
+    assert dump.stat().st_size == len(data)
+    assert load_dump(ox.Store(), dump) is False
+    cg = CultureGraph(mini)
+    assert dumped_quads(cg) is None
+    assert cg.query(ASK_SPEAKER).boolean is True and "loaded" in cg.__dict__
+    pool = WorkerPool(("file", str(dump)), size=1, timeout=10, prefixes={}, base_iri=cg.settings.base_iri)
+    with pytest.raises(WorkerDied, match="not the dump the server checked"):
+        asyncio.run(pool.start())
+
+
 def test_persistent_store_is_built_once_and_reused(mini: Path, tmp_path: Path) -> None:
     store = tmp_path / "stores" / "graph"
     first = CultureGraph(mini, store_path=str(store))

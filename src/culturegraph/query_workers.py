@@ -65,17 +65,13 @@ class WorkerDied(CultureGraphError):
 # ---------------------------------------------------------------------------------------------- worker side
 def _worker_main(conn: Connection, prefixes: dict[str, str], base_iri: str) -> None:
     """Receive what to load (see :class:`WorkerPool`), load it, then answer jobs until the pipe closes."""
-    import pyoxigraph as ox
 
     kind, value = conn.recv()
-    if kind == "disk":
-        store = ox.Store.read_only(value)
-    else:
-        store = ox.Store()
-        if kind == "file":
-            store.load(path=value, format=ox.RdfFormat.N_QUADS)
-        else:
-            store.load(value, format=ox.RdfFormat.N_QUADS)
+    try:
+        store = _open(kind, value)
+    except Exception as exc:  # reported to the server, which refuses to start rather than serve nothing
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
     conn.send(("ready", None))
     while True:
         try:
@@ -90,6 +86,25 @@ def _worker_main(conn: Connection, prefixes: dict[str, str], base_iri: str) -> N
         except Exception as exc:  # an evaluation error is the query's fault: report it, keep serving
             reply = ("error", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
+
+
+def _open(kind: str, value: Any) -> Any:
+    """The worker's store: the on-disk store read-only, the prebuilt dump (checked), or N-Quads bytes."""
+    import pyoxigraph as ox
+
+    if kind == "disk":
+        return ox.Store.read_only(value)
+    store = ox.Store()
+    if kind == "file":
+        from pathlib import Path
+
+        from .snapshot import load_dump
+
+        if not load_dump(store, Path(value)):
+            raise ValueError(f"{value} is not the dump the server checked (it changed): restart the server")
+    else:
+        store.load(value, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def term_spec(term: Any) -> TermSpec:
@@ -230,7 +245,13 @@ class WorkerPool:
         if not parent.poll(300):
             proc.kill()
             raise WorkerDied("a query worker did not start within 300 s")
-        parent.recv()
+        try:
+            status, detail = parent.recv()
+        except EOFError:
+            status, detail = "failed", "it exited while loading the data"
+        if status != "ready":
+            proc.kill()
+            raise WorkerDied(f"a query worker could not load the data: {detail}")
         return _Worker(proc, parent)
 
     async def start(self) -> None:

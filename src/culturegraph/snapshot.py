@@ -103,8 +103,42 @@ def prebuilt_store(cg: CultureGraph, out_dir: Path | None = None) -> ox.Store | 
     if dump is None:
         return None
     store = ox.Store()
-    store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-    return store
+    return store if load_dump(store, dump) else None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_dump(store: ox.Store, dump: Path) -> bool:
+    """Load a dump ``build`` wrote into ``store``; False if its bytes are not the ones ``build`` recorded.
+
+    Every term in the dump passed pyoxigraph's own checks when ``build`` made it, so when the key file
+    records the dump's SHA-256 the dump is parsed *leniently* (no IRI or language-tag validation: 15 → 10 s
+    at 1M triples, benchmarks/README.md), while a second thread hashes the file (0.5 s at 1M; both release
+    the GIL). On a mismatch ``store`` holds data that must not be used: the caller drops it. A key file
+    without a hash (written before it was recorded) gets the strict parser.
+    """
+    import threading
+
+    import pyoxigraph as ox
+
+    expected = (read_key(dump.parent / KEY_FILE) or {}).get("dump_sha256")
+    if not isinstance(expected, str):
+        store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        return True
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(_sha256(dump)), name="culturegraph-dump-hash")
+    hasher.start()
+    try:
+        store.load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
+    finally:
+        hasher.join()
+    return digest == [expected]
 
 
 def dumped_quads(cg: CultureGraph) -> list[ox.Quad] | None:
@@ -118,8 +152,11 @@ def dumped_quads(cg: CultureGraph) -> list[ox.Quad] | None:
     dump = current_dump(cg)
     if dump is None:
         return None
-    with paused_gc():
-        return list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    expected = (read_key(dump.parent / KEY_FILE) or {}).get("dump_sha256")
+    if isinstance(expected, str) and _sha256(dump) != expected:
+        return None  # not the bytes build wrote: read the YAML instead
+    with paused_gc():  # lenient only once the bytes are known to be build's (see load_dump)
+        return list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=isinstance(expected, str)))
 
 
 def _key_path(store_path: Path) -> Path:
