@@ -8,6 +8,7 @@ The referential checks (dangling references, wrong kinds, duplicate ids) already
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph
@@ -56,18 +57,43 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+class _PreparedQueries(Graph):
+    """A data graph that parses each SPARQL text once.
+
+    pySHACL runs a SPARQL-based constraint once per focus node, passing the text and ``$this`` as an initial
+    binding, so rdflib parsed ``cgsh:startBeforeEnd`` 25 times on the real data: 0.6 of 2.1 s. A prepared
+    query is rdflib's own way to run one text with other bindings (``prepareQuery``), so it is prepared on
+    the first call and reused.
+    """
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=32)
+def _prepared(text: str):  # type: ignore[no-untyped-def]
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
 def shacl_validate(result: LoadResult, shapes_path: Path) -> ValidationReport:
-    """Validate data + ontology against the shapes (no inference; subclass links come from the ontology)."""
+    """Validate data + ontology against the shapes (no inference; subclass links come from the ontology).
+
+    The graph is built here for pySHACL alone, so it validates in place (no copy: 0.4 s on the real data).
+    """
     from pyshacl import validate as pyshacl_validate  # heavy import, only when validating
 
-    data = Graph()
+    data = _PreparedQueries()
     for s, p, o, _g in result.ontology_quads:
         data.add((s, p, o))
     for s, p, o, _g in result.quads:
         data.add((s, p, o))
     shapes = Graph().parse(shapes_path, format="turtle")
     _conforms, report_graph, _text = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     where_of = {rid: f"{rec.file}:{rec.line}" for rid, rec in result.records.items()}
     id_prefix = result.base_iri + "id/"
