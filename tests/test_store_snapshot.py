@@ -89,6 +89,7 @@ def test_a_dump_of_the_same_size_with_other_bytes_is_not_used(mini: Path) -> Non
     """Same size, one IRI made invalid: the hash differs, so neither the engine, the exports nor a query
     worker use the dump; the facade reads the YAML, and a worker refuses to start with a readable reason."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     import pyoxigraph as ox
 
@@ -106,8 +107,9 @@ def test_a_dump_of_the_same_size_with_other_bytes_is_not_used(mini: Path) -> Non
     assert dumped_quads(cg) is None
     assert cg.query(ASK_SPEAKER).boolean is True and "loaded" in cg.__dict__
     pool = WorkerPool(("file", str(dump)), size=1, timeout=10, prefixes={}, base_iri=cg.settings.base_iri)
-    with pytest.raises(WorkerDied, match="not the dump the server checked"):
-        asyncio.run(pool.start())
+    # a thread of its own: another test may have left an event loop here
+    with ThreadPoolExecutor(1) as threads, pytest.raises(WorkerDied, match="not the dump the server checked"):
+        threads.submit(asyncio.run, pool.start()).result()
 
 
 def test_persistent_store_is_built_once_and_reused(mini: Path, tmp_path: Path) -> None:
