@@ -67,7 +67,7 @@ class _PreparedQueries(Graph):
     """
 
     def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        if isinstance(query_object, str):
+        if isinstance(query_object, str) and not kwargs.get("initNs"):  # prefixes come with the text
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
 
