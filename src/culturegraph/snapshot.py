@@ -115,6 +115,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def recorded_sha256(dump: Path) -> str | None:
+    """The SHA-256 ``build`` recorded for ``dump`` in the key file beside it, if any."""
+    expected = (read_key(dump.parent / KEY_FILE) or {}).get("dump_sha256")
+    return expected if isinstance(expected, str) else None
+
+
 def load_dump(store: ox.Store, dump: Path) -> bool:
     """Load a dump ``build`` wrote into ``store``; False if its bytes are not the ones ``build`` recorded.
 
@@ -128,8 +134,8 @@ def load_dump(store: ox.Store, dump: Path) -> bool:
 
     import pyoxigraph as ox
 
-    expected = (read_key(dump.parent / KEY_FILE) or {}).get("dump_sha256")
-    if not isinstance(expected, str):
+    expected = recorded_sha256(dump)
+    if expected is None:
         store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         return True
     digest: list[str] = []
@@ -153,11 +159,11 @@ def dumped_quads(cg: CultureGraph) -> list[ox.Quad] | None:
     dump = current_dump(cg)
     if dump is None:
         return None
-    expected = (read_key(dump.parent / KEY_FILE) or {}).get("dump_sha256")
-    if isinstance(expected, str) and _sha256(dump) != expected:
+    expected = recorded_sha256(dump)
+    if expected is not None and _sha256(dump) != expected:
         return None  # not the bytes build wrote: read the YAML instead
     with paused_gc():  # lenient only once the bytes are known to be build's (see load_dump)
-        return list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=isinstance(expected, str)))
+        return list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=expected is not None))
 
 
 def _key_path(store_path: Path) -> Path:
