@@ -86,6 +86,25 @@ def test_theme_year_counts(graph: CultureGraph) -> None:
     assert expected, "the fixture has themed items"
 
 
+def test_forum_year_is_the_year_of_the_edition_an_item_belongs_to(graph: CultureGraph) -> None:
+    """``cg:forumYear`` on the edition and on every session, related event or agreement under it."""
+    res = graph.query(f"""SELECT DISTINCT ?x ?edStart WHERE {{
+        {{ ?x a cg:ForumEvent }} UNION {{ ?x a cg:Session }} UNION {{ ?x a cg:RelatedEvent }}
+        UNION {{ ?x cg:party ?org }} UNION {{ ?p cg:inEvent ?x }}
+        ?x {UP} ?ed . ?ed a cg:ForumEvent ; schema:startDate ?edStart }}""", limit=10**7)
+    expected: dict[str, set[int]] = defaultdict(set)
+    for x, ed_start in res.rows:
+        expected[str(x)].add(int(str(ed_start)[:4]))
+    got = graph.query("SELECT ?x ?y WHERE { ?x cg:forumYear ?y }", limit=10**7)
+    years: dict[str, set[int]] = defaultdict(set)
+    for x, y in got.rows:
+        years[str(x)].add(int(y))
+    assert years == expected
+    assert all(len(v) == 1 for v in years.values()), "one forum year per item"
+    assert any(str(x) != str(e) for x, e in graph.query(
+        "SELECT ?x ?e WHERE { ?x cg:forumYear ?y ; cg:partOfEdition|cg:relatedEdition ?e }").rows)
+
+
 def test_derived_graph_is_marked_with_provenance(synthetic: CultureGraph) -> None:
     base = synthetic.settings.base_iri
     res = synthetic.query("""SELECT ?g ?activity ?version WHERE {

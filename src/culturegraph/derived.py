@@ -19,7 +19,8 @@ answers into their own named graph ``{base}graph/derived``, so queries become in
   session, a side event, an agreement), the number of events both took part in (``cg:sharedEventCount``)
   and their first and last forum year (``cg:eventFirstYear``, ``cg:eventLastYear``);
 - **participation → edition** — ``?participation cg:inEdition ?edition`` for every participation whose
-  event belongs to an edition, and ``?edition cg:year 2025`` for every forum event with a start date;
+  event belongs to an edition, ``?edition cg:year 2025`` for every forum event with a start date, and
+  ``?item cg:forumYear 2025`` for the edition and every session, related event or agreement of it;
 - per-agent summaries, per-year theme counts, speakers per nationality, label coverage and search keys:
   see :mod:`culturegraph.derived_summaries`.
 
@@ -275,6 +276,14 @@ def _participation(idx: _Index, base_iri: str, add: Add) -> dict[str, list[str]]
         year = idx.year(event)
         if year is not None:  # lets a query anchored on a year start from an index look-up
             add(_nn(event), CG + "year", _int(year))
+    # every item that can belong to an edition: one look-up for its forum year instead of a path to the
+    # edition and a second look-up there (per row of the listings that show a year)
+    items = {e for e, kind in idx.kind.items() if kind in ("forum", "dated")}
+    items.update(idx.in_event.values(), idx.edition_of, (agreement for agreement, _ in idx.parties))
+    for item in sorted(items):
+        year = idx.year(item)
+        if year is not None:
+            add(_nn(item), CG + "forumYear", _int(year))
     by_edition: dict[str, list[str]] = defaultdict(list)
     for agent, edition in sorted(count):
         node = _nn(f"{base_iri}id/derived/edition-participation/{_tail(agent)}/{_tail(edition)}")

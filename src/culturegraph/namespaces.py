@@ -151,6 +151,7 @@ class CG(DefinedNamespace):
     eventKind: URIRef
     eventLastYear: URIRef
     firstYear: URIRef
+    forumYear: URIRef
     gloss: URIRef
     hasParticipation: URIRef
     hostCity: URIRef
