@@ -152,6 +152,10 @@ def test_sparql_text_with_parameters() -> None:
     assert "https://w3id.org/culturegraph/id/city/busan" in out
     out = ok("query", "--sparql", text, "-p", f"q={INJECTION}", "-f", "csv")
     assert out == "entity\r\n"
+    # a parameter need not be selected: it is bound by a VALUES block, not by substitution
+    unselected = text.replace("SELECT ?q ?entity", "SELECT ?entity")
+    assert ok("query", "--sparql", unselected, "-p", "q=Busan", "-f", "csv") == ok(
+        "query", "--sparql", text, "-p", "q=Busan", "-f", "csv")
     out = ok("query", "--sparql", "ASK { ?e a cg:Edition }")
     assert out == "true\n"
 
@@ -166,7 +170,7 @@ def test_sparql_text_with_parameters() -> None:
     (("query", "host-cities", "--sparql", "ASK {}"), 2, "give exactly one of"),
     (("query", "--sparql", "SELEKT ?x WHERE {}"), 1, "no SELECT"),
     (("query", "--sparql", "SELECT ?x WHERE { ?x ?p }"), 1, "SPARQL syntax error"),
-    (("query", "--sparql", "SELECT ?x WHERE { ?x ?p ?q }", "-p", "q=a"), 1, "cannot bind parameters"),
+    (("query", "--sparql", "SELECT ?x WHERE { ?x ?p ?q }", "-p", "z=a"), 1, "?z not in the query"),
     (("query", "nosuch/file.rq"), 1, "no such query file"),
     (("query", "--sparql", "ASK { ?s ?p ?o }", "-f", "csv"), 1, "ASK results have no CSV/TSV form"),
 ])

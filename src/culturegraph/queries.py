@@ -223,10 +223,10 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
     """Parse a query file's header and check it against its SPARQL text.
 
     :raises QueryError: naming ``file`` and line for an unknown key, a bad parameter type or default, a
-        parameter the query does not use (or does not SELECT), a missing title.
+        parameter the query does not use (or, bound by substitution, does not SELECT), a missing title.
     """
     meta: dict[str, str] = {}
-    params: list[Param] = []
+    declared: list[tuple[Param, int]] = []  # with its header line; checked once the bind mode is known
     last: str | None = None
     lines = text.splitlines()
     for lineno, raw in enumerate(lines, 1):
@@ -252,10 +252,9 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
         last = key
         if key == "param":
             p = _parse_param(value, file, lineno)
-            if any(q.name == p.name for q in params):
+            if any(q.name == p.name for q, _ in declared):
                 raise _error(file, lineno, f"parameter {p.name!r} declared twice")
-            _check_used(text, p, file, lineno)
-            params.append(p)
+            declared.append((p, lineno))
             continue
         if key in meta:
             raise _error(file, lineno, f"header key {key!r} given twice")
@@ -266,6 +265,10 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
         if key == "bind" and value not in BIND_MODES:
             raise _error(file, lineno, f"bind {value!r}: one of {', '.join(BIND_MODES)}")
         meta[key] = value
+    substitute = meta.get("bind", "values") == "substitute"
+    for p, lineno in declared:
+        _check_used(text, p, file, lineno, substitute=substitute)
+    params = [p for p, _ in declared]
     if require_title and not meta.get("title"):
         raise _error(file, 1, "the header needs '# title: …' and '# description: …'")
     tokens = tokenize(text)
@@ -279,15 +282,17 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
                       bind_mode=meta.get("bind", "values"))
 
 
-def _check_used(text: str, p: Param, file: str, line: int) -> None:
-    """A parameter must occur as ``?name`` in the query and, for SELECT, in its projection."""
+def _check_used(text: str, p: Param, file: str, line: int, *, substitute: bool) -> None:
+    """A parameter must occur as ``?name`` in the query and, if it is bound by SEP-0007 substitution
+    (``# bind: substitute``), in the SELECT clause: substitution replaces projected variables only. A
+    ``VALUES`` block (the default) needs no projection, so the engine computes no constant column."""
     tokens = tokenize(text)
     if not any(t.kind == "var" and t.text[1:] == p.name for t in tokens):
         raise _error(file, line, f"parameter {p.name!r} is declared but ?{p.name} is not in the query")
-    if _unprojected(tokens, [p.name]):
-        raise _error(file, line, f"parameter {p.name!r}: put ?{p.name} in the SELECT clause (bound "
-                     "values are substituted SEP-0007 style, which needs the variable projected; "
-                     "its column is dropped from results)")
+    if substitute and _unprojected(tokens, [p.name]):
+        raise _error(file, line, f"parameter {p.name!r}: put ?{p.name} in the SELECT clause (with "
+                     "'# bind: substitute' values are substituted SEP-0007 style, which needs the variable "
+                     "projected; its column is dropped from results)")
 
 
 def _unprojected(tokens: list[Token], names: Any) -> list[str]:
@@ -335,7 +340,7 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
     header says ``# bind: substitute`` keeps substitution.
     """
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
-    _check_projected(query, bindings)
+    _check_projected(query, bindings, substitute=query.bind_mode == "substitute")
     if query.bind_mode == "values" and bindings:
         return drop_columns(cg.query(inject_values(query.sparql, bindings), limit=limit), bindings)
     return drop_columns(cg.query(query.sparql, params=bindings, limit=limit), bindings)
@@ -352,7 +357,7 @@ def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | Non
     from .namespaces import DEFAULT_BASE_IRI, sparql_prologue
 
     bindings = query.bind(values, lang=lang)
-    _check_projected(query, bindings)
+    _check_projected(query, bindings, substitute=False)
     # the PREFIX lines go on the query's first line, so error positions keep their line numbers
     prologue = sparql_prologue(base_iri or DEFAULT_BASE_IRI).replace("\n", " ")
     text = prologue + inject_values(query.sparql, bindings)
@@ -424,12 +429,21 @@ def _json_term(d: Mapping[str, str] | None) -> Any:
     return Literal(value, datatype=URIRef(dt)) if dt and dt != XSD + "string" else Literal(value)
 
 
-def _check_projected(query: NamedQuery, bindings: Mapping[str, Any]) -> None:
-    """Say before the engine fails that a bound parameter is not in the SELECT clause (or that the
-    query is an ASK, which has none): the same rule locally and remotely."""
-    if bindings and query.form == "ASK":
+def _check_projected(query: NamedQuery, bindings: Mapping[str, Any], *, substitute: bool) -> None:
+    """Say before the engine runs that the query is an ASK (no parameters), that a parameter is not a
+    variable of the query (a misspelt ``-p`` would otherwise bind nothing, silently), or that a parameter
+    bound by substitution is not in the SELECT clause."""
+    if not bindings:
+        return
+    if query.form == "ASK":
         raise QueryError(f"{query.file}: cannot bind parameters in an ASK query; use SELECT")
-    missing = _unprojected(tokenize(query.sparql), bindings) if bindings else []
+    tokens = tokenize(query.sparql)
+    used = {t.text[1:] for t in tokens if t.kind == "var"}
+    absent = sorted(set(bindings) - used)
+    if absent:
+        raise QueryError(f"{query.file}: cannot bind parameters: "
+                         + ", ".join("?" + m for m in absent) + " not in the query")
+    missing = _unprojected(tokens, bindings) if substitute else []
     if missing:
         raise QueryError(f"{query.file}: cannot bind parameters: put "
                          + ", ".join("?" + m for m in missing) + " in the SELECT clause")
