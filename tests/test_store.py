@@ -184,3 +184,25 @@ def test_string_literals_built_directly_equal_rdflibs(cg: CultureGraph) -> None:
         assert fast.eq(slow) and pickle.loads(pickle.dumps(fast)) == slow
         checked += 1
     assert checked > 1000
+
+
+def test_rows_converted_from_the_memo_equal_value_by_value_conversion(cg: CultureGraph) -> None:
+    """``TermConverter.row`` (the whole row from the memo when every value is known, else value by value)
+    gives what ``from_ox`` gives for each value, for rows with unbound values, for rows seen the first and
+    the second time, and after the memo was emptied at its limit."""
+    import pyoxigraph as ox
+
+    from culturegraph import store
+
+    text = ("SELECT ?s ?label ?position WHERE { ?s a ?type OPTIONAL { ?s rdfs:label ?label } "
+            "OPTIONAL { ?s cg:positionAtTime ?position } }")
+    solutions = list(cg.engine.store.query(text, prefixes=cg._prefixes, use_default_graph_as_union=True))
+    assert len(solutions) > 1000 and any(None in tuple(s) for s in solutions)
+    expected = [tuple(store.from_ox(v) for v in s) for s in solutions]
+    conv = store.TermConverter(limit=500)  # small: the memo is emptied several times on the way
+    for _ in range(2):  # cold, then (for what the memo kept) warm
+        rows = [conv.row(s) for s in solutions]
+        assert rows == expected
+        assert [tuple(map(type, r)) for r in rows] == [tuple(map(type, r)) for r in expected]
+    assert conv.memo[None] is None and len(conv.memo) <= 501
+    assert isinstance(solutions[0], ox.QuerySolution)

@@ -103,7 +103,9 @@ class TermConverter:
 
     def __init__(self, limit: int = 200_000):
         self.limit = limit
-        self.memo: dict[Any, Node] = {}
+        #: ``None`` (an unbound value) maps to itself, so a row whose every value is known converts in C
+        self.memo: dict[Any, Node | None] = {None: None}
+        self._known = self.memo.__getitem__  # the same dict for good: clear() empties it in place
 
     def __call__(self, term: Any) -> Node | None:
         if term is None:
@@ -113,8 +115,18 @@ class TermConverter:
             hit = str.__new__(URIRef, term.value) if type(term) is ox.NamedNode else from_ox(term)
             if len(self.memo) >= self.limit:
                 self.memo.clear()
-            self.memo[term] = hit  # type: ignore[assignment]
+                self.memo[None] = None
+            self.memo[term] = hit
         return hit
+
+    def row(self, solution: Any) -> tuple[Node | None, ...]:
+        """One result row. When every value is in the memo, ``map`` calls the dict's own ``__getitem__``
+        (no Python frame per value: 3–5 % of a 10k-row listing); a miss raises and the row is converted
+        value by value."""
+        try:
+            return tuple(map(self._known, solution))
+        except KeyError:
+            return tuple(map(self, solution))
 
 
 def to_ox_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[OxQuad]:
@@ -254,6 +266,7 @@ class OxigraphEngine:
         if isinstance(res, ox.QueryBoolean):
             return QueryData("ask", [], [], boolean=bool(res))
         conv = self._conv
+        row = conv.row
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows: list[tuple[Any, ...]] = []
@@ -264,7 +277,7 @@ class OxigraphEngine:
                     if len(rows) == cap:
                         truncated = True
                         break
-                    rows.append(tuple(map(conv, sol)))
+                    rows.append(row(sol))
             return QueryData("select", variables, rows, truncated=truncated)
         triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
         return QueryData("graph", [], [], triples=triples)
