@@ -77,9 +77,9 @@ def timed(fn: Callable[[], Any], *, repeat: int, budget: float, limit: float | N
 def named_queries(root: Path, folder: Path | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(name, SPARQL, bound parameters) for every ``queries/*.rq``, parameters at their defaults — except
     that an entity parameter of the synthetic data points at a synthetic hub of the same kind. Parameters
-    are bound the way :func:`culturegraph.queries.run_local` binds them (a VALUES block, or substitution
-    for queries marked ``# bind: substitute``)."""
-    from culturegraph.queries import load_queries
+    are bound the way :func:`culturegraph.queries.run_local` binds them (:func:`culturegraph.queries.bound`:
+    a VALUES block, or substitution for queries marked ``# bind: substitute``)."""
+    from culturegraph.queries import bound, load_queries
 
     from .synth import hub_entity
 
@@ -94,13 +94,8 @@ def named_queries(root: Path, folder: Path | None = None) -> list[tuple[str, str
                     hub = hub_entity(kind)
                     if hub:
                         values[p.name] = f"{kind}:{hub}"
-        bindings = nq.bind(values)
-        if getattr(nq, "bind_mode", "substitute") == "values" and bindings:  # as queries.run_local does
-            from culturegraph.queries import inject_values
-
-            out.append((name, inject_values(nq.sparql, bindings), {}))
-        else:
-            out.append((name, nq.sparql, bindings))
+        text, substitutions = bound(nq, nq.bind(values))
+        out.append((name, text, substitutions))
     return out
 
 

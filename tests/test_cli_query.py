@@ -144,6 +144,14 @@ def test_query_file_with_its_own_header(tmp_path: Path) -> None:
     assert "https://w3id.org/culturegraph/id/city/busan" in out and "singapore" not in out
     out = ok("query", str(f), "-p", "country=sg", "-f", "csv")
     assert "city/singapore" in out and "busan" not in out
+    # the same query bound by SEP-0007 substitution (# bind: substitute) answers alike
+    g = tmp_path / "cities-substituted.rq"
+    g.write_text(f.read_text(encoding="utf-8").replace("# param:", "# bind: substitute\n# param:"),
+                 encoding="utf-8")
+    assert ok("query", str(g), "-p", "country=sg", "-f", "csv") == out
+    g.write_text(g.read_text(encoding="utf-8").replace("SELECT ?country ?city", "SELECT ?city"), encoding="utf-8")
+    fail = invoke("query", str(g), "-f", "csv")
+    assert fail.exit_code == 1 and "put ?country in the SELECT clause" in fail.output
 
 
 def test_sparql_text_with_parameters() -> None:

@@ -265,13 +265,13 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
         if key == "bind" and value not in BIND_MODES:
             raise _error(file, lineno, f"bind {value!r}: one of {', '.join(BIND_MODES)}")
         meta[key] = value
+    tokens = tokenize(text)
     substitute = meta.get("bind", "values") == "substitute"
     for p, lineno in declared:
-        _check_used(text, p, file, lineno, substitute=substitute)
+        _check_used(tokens, p, file, lineno, substitute=substitute)
     params = [p for p, _ in declared]
     if require_title and not meta.get("title"):
         raise _error(file, 1, "the header needs '# title: …' and '# description: …'")
-    tokens = tokenize(text)
     form = next((t.text.upper() for t in tokens if t.kind == "word" and t.depth == 0
                  and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
     if not form:
@@ -282,11 +282,10 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
                       bind_mode=meta.get("bind", "values"))
 
 
-def _check_used(text: str, p: Param, file: str, line: int, *, substitute: bool) -> None:
+def _check_used(tokens: list[Token], p: Param, file: str, line: int, *, substitute: bool) -> None:
     """A parameter must occur as ``?name`` in the query and, if it is bound by SEP-0007 substitution
     (``# bind: substitute``), in the SELECT clause: substitution replaces projected variables only. A
     ``VALUES`` block (the default) needs no projection, so the engine computes no constant column."""
-    tokens = tokenize(text)
     if not any(t.kind == "var" and t.text[1:] == p.name for t in tokens):
         raise _error(file, line, f"parameter {p.name!r} is declared but ?{p.name} is not in the query")
     if substitute and _unprojected(tokens, [p.name]):
@@ -340,10 +339,25 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
     header says ``# bind: substitute`` keeps substitution.
     """
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
-    _check_projected(query, bindings, substitute=query.bind_mode == "substitute")
-    if query.bind_mode == "values" and bindings:
-        return drop_columns(cg.query(inject_values(query.sparql, bindings), limit=limit), bindings)
-    return drop_columns(cg.query(query.sparql, params=bindings, limit=limit), bindings)
+    text, substitutions = bound(query, bindings)
+    return drop_columns(cg.query(text, params=substitutions, limit=limit), bindings)
+
+
+def bound(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]
+          ) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+    """The text to run and the SEP-0007 substitutions to apply, for every local runner (the CLI and
+    library through :func:`run_local`, the HTTP route ``/queries/{name}``, the benchmarks): a ``VALUES``
+    block opening the WHERE group, which Oxigraph plans with, or — for ``# bind: substitute`` — the text
+    as it is and the values to substitute after planning.
+
+    :raises QueryError: an ASK with parameters, a parameter the query does not use, or (substitution)
+        does not SELECT.
+    """
+    substitute = query.bind_mode == "substitute"
+    _check_bindable(query, bindings, substitute=substitute)
+    if substitute or not bindings:
+        return query.sparql, dict(bindings)
+    return inject_values(query.sparql, bindings), {}
 
 
 def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | None = None, *,
@@ -357,7 +371,7 @@ def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | Non
     from .namespaces import DEFAULT_BASE_IRI, sparql_prologue
 
     bindings = query.bind(values, lang=lang)
-    _check_projected(query, bindings, substitute=False)
+    _check_bindable(query, bindings, substitute=False)  # an endpoint gets the VALUES block
     # the PREFIX lines go on the query's first line, so error positions keep their line numbers
     prologue = sparql_prologue(base_iri or DEFAULT_BASE_IRI).replace("\n", " ")
     text = prologue + inject_values(query.sparql, bindings)
@@ -429,7 +443,7 @@ def _json_term(d: Mapping[str, str] | None) -> Any:
     return Literal(value, datatype=URIRef(dt)) if dt and dt != XSD + "string" else Literal(value)
 
 
-def _check_projected(query: NamedQuery, bindings: Mapping[str, Any], *, substitute: bool) -> None:
+def _check_bindable(query: NamedQuery, bindings: Mapping[str, Any], *, substitute: bool) -> None:
     """Say before the engine runs that the query is an ASK (no parameters), that a parameter is not a
     variable of the query (a misspelt ``-p`` would otherwise bind nothing, silently), or that a parameter
     bound by substitution is not in the SELECT clause."""

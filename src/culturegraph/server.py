@@ -183,7 +183,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         return JSONResponse([q.meta() for q in registry()])
 
     async def named(request: Request) -> Response:
-        from .queries import find, inject_values
+        from .queries import bound, find
         from .query_workers import term_spec
 
         q = find({nq.name: nq for nq in registry()}, request.path_params["name"])
@@ -194,13 +194,10 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         bindings = q.bind(params, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
         kind = "graph" if q.form in ("CONSTRUCT", "DESCRIBE") else "select"
         fmt = choose_format(kind, fmt_param, request.headers.get("accept"))
-        # bound as queries.run_local binds them: a VALUES block Oxigraph plans with, unless the query
-        # asks for SEP-0007 substitution (applied after planning)
-        values = q.bind_mode == "values"
-        job = Job(inject_values(q.sparql, bindings) if values and bindings else q.sparql,
-                  result_format=fmt.key if kind == "select" else "json",
+        text, substitutions = bound(q, bindings)  # as the CLI binds them (queries.run_local)
+        job = Job(text, result_format=fmt.key if kind == "select" else "json",
                   graph_format=fmt.key if kind == "graph" else "turtle", max_rows=st.max_rows,
-                  substitutions=None if values else {k: term_spec(v) for k, v in bindings.items()},
+                  substitutions={k: term_spec(v) for k, v in substitutions.items()} or None,
                   drop=tuple(bindings))
         return await run_job(request, job, download, q.name)
 
