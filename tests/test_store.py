@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
@@ -186,23 +188,97 @@ def test_string_literals_built_directly_equal_rdflibs(cg: CultureGraph) -> None:
     assert checked > 1000
 
 
-def test_rows_converted_from_the_memo_equal_value_by_value_conversion(cg: CultureGraph) -> None:
-    """``TermConverter.row`` (the whole row from the memo when every value is known, else value by value)
-    gives what ``from_ox`` gives for each value, for rows with unbound values, for rows seen the first and
-    the second time, and after the memo was emptied at its limit."""
-    import pyoxigraph as ox
-
+def test_rows_read_through_tsv_equal_value_by_value_conversion(cg: CultureGraph) -> None:
+    """``TsvRows`` (pyoxigraph's TSV, cells looked up in a memo, unknown cells parsed by pyoxigraph) gives
+    what ``from_ox`` gives for each value: rows with unbound values, rows seen the first and the second
+    time, and after the memo was emptied at its size."""
     from culturegraph import store
+    from culturegraph.tsv_rows import TsvRows
 
     text = ("SELECT ?s ?label ?position WHERE { ?s a ?type OPTIONAL { ?s rdfs:label ?label } "
             "OPTIONAL { ?s cg:positionAtTime ?position } }")
-    solutions = list(cg.engine.store.query(text, prefixes=cg._prefixes, use_default_graph_as_union=True))
-    assert len(solutions) > 1000 and any(None in tuple(s) for s in solutions)
-    expected = [tuple(store.from_ox(v) for v in s) for s in solutions]
-    conv = store.TermConverter(limit=500)  # small: the memo is emptied several times on the way
+
+    def solutions() -> Any:
+        return cg.engine.store.query(text, prefixes=cg._prefixes, use_default_graph_as_union=True)
+
+    expected = [tuple(store.from_ox(v) for v in s) for s in solutions()]
+    assert len(expected) > 1000 and any(None in r for r in expected)
+    reader = TsvRows(store.TermConverter(), size=500)  # small: the memo is emptied on the way
     for _ in range(2):  # cold, then (for what the memo kept) warm
-        rows = [conv.row(s) for s in solutions]
-        assert rows == expected
+        rows, truncated = reader.read(solutions(), None)
+        assert rows == expected and not truncated
         assert [tuple(map(type, r)) for r in rows] == [tuple(map(type, r)) for r in expected]
-    assert conv.memo[None] is None and len(conv.memo) <= 501
-    assert isinstance(solutions[0], ox.QuerySolution)
+    assert reader.memo[""] is None
+
+
+def _odd_terms_store() -> Any:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    def typed(lexical: str, datatype: str) -> Any:
+        return ox.Literal(lexical, datatype=ox.NamedNode(xsd + datatype))
+
+    odd = [ox.Literal("tab\there"), ox.Literal('line\nbreak "quoted" back\\slash', language="en"),
+           ox.Literal("cr\r and bell \u0007 한국어 ✓"), ox.Literal(""), ox.Literal("x", language="zh-Hant-TW"),
+           typed("0129", "integer"), typed("-5", "integer"), typed("1.50", "decimal"), typed("1e3", "double"),
+           typed("true", "boolean"), typed("2020-02-30", "date"), typed("2021", "gYear"), ox.BlankNode("b1"),
+           ox.NamedNode("http://example.org/a%20b?x=1&y=é#f"), ox.Literal("\t")]
+    st = ox.Store()
+    for i, value in enumerate(odd):
+        st.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i:02d}"), ox.NamedNode("http://example.org/p"), value,
+                       ox.NamedNode("http://example.org/g")))
+    for i in range(3000):  # more than one 8 KB chunk of TSV
+        st.add(ox.Quad(ox.NamedNode(f"http://example.org/n{i:05d}"), ox.NamedNode("http://example.org/q"),
+                       ox.Literal(f"value {i}"), ox.NamedNode("http://example.org/g")))
+    return st
+
+
+def test_tsv_rows_keep_escapes_numbers_blank_nodes_and_unbound_values() -> None:
+    from culturegraph import store
+    from culturegraph.tsv_rows import TsvRows
+
+    st = _odd_terms_store()
+    text = "SELECT ?s ?o ?unbound WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
+    expected = [tuple(store.from_ox(v) for v in s) for s in st.query(text, use_default_graph_as_union=True)]
+    rows, truncated = TsvRows(store.TermConverter()).read(st.query(text, use_default_graph_as_union=True), None)
+    assert len(rows) == 15 and not truncated
+    for got, want in zip(rows, expected, strict=True):
+        assert got == want and tuple(map(type, got)) == tuple(map(type, want))
+        assert [t.n3() if t is not None else None for t in got] == [t.n3() if t is not None else None
+                                                                      for t in want]
+    assert rows[0][1] == Literal("tab\there") and rows[-1][1] == Literal("\t") and rows[0][2] is None
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2999, 3000, 3001, None])
+def test_tsv_rows_limit_cuts_and_says_so(limit: int | None) -> None:
+    from culturegraph import store
+    from culturegraph.tsv_rows import TsvRows
+
+    st = _odd_terms_store()
+    text = "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o } ORDER BY ?s"
+    expected = [tuple(store.from_ox(v) for v in s) for s in st.query(text, use_default_graph_as_union=True)]
+    rows, truncated = TsvRows(store.TermConverter()).read(st.query(text, use_default_graph_as_union=True), limit)
+    assert rows == expected[:limit]
+    assert truncated == (limit is not None and limit < 3000)
+
+
+def test_tsv_sink_stops_the_serializer_early() -> None:
+    """A small limit on a large result: the serializer is stopped, so only about the rows kept are held."""
+    from culturegraph.tsv_rows import _CappedSink, _Enough
+
+    st = _odd_terms_store()
+    text = "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o }"
+    full = st.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
+    sink = _CappedSink(5)
+    with pytest.raises(_Enough):
+        st.query(text, use_default_graph_as_union=True).serialize(sink, format=ox.QueryResultsFormat.TSV)
+    held = sum(map(len, sink.parts))
+    assert len(full) > 100_000 and sink.lines >= 7 and held < len(full) / 4
+
+
+@pytest.mark.parametrize(("text", "expected"), [("SELECT * WHERE {}", [()]),
+                                                 ("SELECT * WHERE { FILTER(false) }", [])])
+def test_tsv_rows_without_variables(text: str, expected: list[tuple[()]]) -> None:
+    from culturegraph import store
+    from culturegraph.tsv_rows import TsvRows
+
+    rows, truncated = TsvRows(store.TermConverter()).read(_odd_terms_store().query(text), None)
+    assert (rows, truncated) == (expected, False)

@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from .errors import QueryError, QueryRefused
 from .gcpause import paused_gc
+from .tsv_rows import TsvRows
 
 OxQuad = ox.Quad
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -105,7 +106,6 @@ class TermConverter:
         self.limit = limit
         #: ``None`` (an unbound value) maps to itself, so a row whose every value is known converts in C
         self.memo: dict[Any, Node | None] = {None: None}
-        self._known = self.memo.__getitem__  # the same dict for good: clear() empties it in place
 
     def __call__(self, term: Any) -> Node | None:
         if term is None:
@@ -118,15 +118,6 @@ class TermConverter:
                 self.memo[None] = None
             self.memo[term] = hit
         return hit
-
-    def row(self, solution: Any) -> tuple[Node | None, ...]:
-        """One result row. When every value is in the memo, ``map`` calls the dict's own ``__getitem__``
-        (no Python frame per value: 3–5 % of a 10k-row listing); a miss raises and the row is converted
-        value by value."""
-        try:
-            return tuple(map(self._known, solution))
-        except KeyError:
-            return tuple(map(self, solution))
 
 
 def to_ox_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[OxQuad]:
@@ -240,6 +231,7 @@ class OxigraphEngine:
         #: or ("disk", on-disk store directory); None when it was built from the YAML in this process
         self.origin = origin
         self._conv = TermConverter()
+        self._rows = TsvRows(self._conv)  # SELECT rows through pyoxigraph's serializer (tsv_rows.py)
         self._to_ox: dict[Node, OxTerm] = {}
 
     def _ox(self, term: Node) -> OxTerm:
@@ -266,18 +258,10 @@ class OxigraphEngine:
         if isinstance(res, ox.QueryBoolean):
             return QueryData("ask", [], [], boolean=bool(res))
         conv = self._conv
-        row = conv.row
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows: list[tuple[Any, ...]] = []
-            cap = limit if limit is not None else -1
-            truncated = False
             with paused_gc():  # a large result is tens of thousands of terms and tuples, all kept
-                for sol in res:
-                    if len(rows) == cap:
-                        truncated = True
-                        break
-                    rows.append(row(sol))
+                rows, truncated = self._rows.read(res, limit)
             return QueryData("select", variables, rows, truncated=truncated)
         triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
         return QueryData("graph", [], [], triples=triples)
