@@ -130,6 +130,8 @@ def _term(spec: TermSpec):
 def _execute(store, job: Job, prefixes: dict[str, str], base_iri: str, start: float) -> Outcome:
     import pyoxigraph as ox
 
+    from .tsv_rows import tsv_lines
+
     kwargs: dict[str, Any] = {"prefixes": prefixes, "base_iri": base_iri}
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or []]
@@ -146,18 +148,15 @@ def _execute(store, job: Job, prefixes: dict[str, str], base_iri: str, start: fl
         return Outcome("ask", fmt, body or b"", 1, False, time.perf_counter() - start)
     if isinstance(res, ox.QuerySolutions):
         fmt = job.result_format
+        names = [str(v) for v in res.variables]
         keep = [i for i, v in enumerate(res.variables) if v.value not in job.drop]
-        # Cap the rows, then let pyoxigraph serialise: the kept rows travel through TSV, whose cells are
-        # the terms' own N-Triples syntax (str(term)), so nothing is re-encoded by hand.
-        lines = ["\t".join(str(res.variables[i]) for i in keep)]
-        truncated = False
-        for n, sol in enumerate(res):
-            if n >= cap:
-                truncated = True
-                break
-            lines.append("\t".join("" if (t := sol[i]) is None else str(t) for i in keep))
-        rows = len(lines) - 1
-        data = ("\n".join(lines) + "\n").encode()
+        # pyoxigraph writes the capped rows as TSV (tsv_rows.py), dropped columns are cut out of the lines,
+        # and the other formats are written by pyoxigraph from that TSV: nothing is encoded by hand.
+        lines, truncated = tsv_lines(res, cap)
+        if len(keep) < len(names):
+            lines = ["\t".join(cells[i] for i in keep) for cells in (line.split("\t") for line in lines)]
+        rows = len(lines)
+        data = ("\n".join(["\t".join(names[i] for i in keep), *lines]) + "\n").encode()
         if fmt != "tsv":
             parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
             data = parsed.serialize(format=_RESULTS[fmt]()) or b""

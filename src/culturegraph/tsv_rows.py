@@ -9,8 +9,10 @@ N-Triples/Turtle syntax, ``""`` when unbound) is looked up in a memo of rdflib t
 is parsed by pyoxigraph itself (``parse_query_results``), so no term syntax is decoded by hand.
 
 The sink stops the serializer once it holds more than ``limit`` rows, so a large result costs no more
-memory than the rows kept. pyoxigraph offers no bulk read of solutions other than serialising them, hence
-this module.
+memory than the rows kept. The endpoint's workers (:mod:`culturegraph.query_workers`) take the same capped
+lines (:func:`tsv_lines`) and have pyoxigraph write the client's format from them.
+
+pyoxigraph offers no bulk read of solutions other than serialising them, hence this module.
 """
 
 from __future__ import annotations
@@ -49,6 +51,23 @@ class _CappedSink:
         pass
 
 
+def tsv_lines(solutions: ox.QuerySolutions, limit: int | None) -> tuple[list[str], bool]:
+    """The TSV lines of the rows (no header, no line ends; at most ``limit``, ``None`` = all) and whether
+    more rows existed. Cells are the terms' Turtle syntax, ``""`` when unbound; a cell never holds a tab or
+    a line break (the writer escapes them in strings)."""
+    if limit is None or limit < 0:
+        parts = [solutions.serialize(format=_TSV) or b""]
+        limit = -1
+    else:
+        sink = _CappedSink(limit)
+        with contextlib.suppress(_Enough):
+            solutions.serialize(sink, format=_TSV)  # type: ignore[arg-type]  # write + flush suffice
+        parts = sink.parts
+    body = b"".join(parts).decode().split("\n")[1:-1]  # after the header; the last line may be cut off
+    truncated = 0 <= limit < len(body)
+    return (body[:limit] if truncated else body), truncated
+
+
 class TsvRows:
     """Read ``QuerySolutions`` into tuples of rdflib terms (``None`` for unbound), memoising cells.
 
@@ -64,20 +83,7 @@ class TsvRows:
     def read(self, solutions: ox.QuerySolutions, limit: int | None) -> tuple[list[tuple[Any, ...]], bool]:
         """The rows (at most ``limit``; ``None`` = all) and whether more existed."""
         width = len(solutions.variables)
-        cap = limit if limit is not None and limit >= 0 else -1
-        if cap < 0:
-            data = solutions.serialize(format=_TSV) or b""
-            parts = [data]
-        else:
-            sink = _CappedSink(cap)
-            with contextlib.suppress(_Enough):
-                solutions.serialize(sink, format=_TSV)  # type: ignore[arg-type]  # write + flush suffice
-            parts = sink.parts
-        lines = b"".join(parts).decode().split("\n")
-        body = lines[1:-1]  # the header, then one line per row, each ended by "\n" (the last may be cut off)
-        truncated = cap >= 0 and len(body) > cap
-        if truncated:
-            body = body[:cap]
+        body, truncated = tsv_lines(solutions, limit)
         if not width:  # no variables: every row is an empty line
             return [()] * len(body), truncated
         split = [line.split("\t") for line in body]
