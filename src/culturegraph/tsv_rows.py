@@ -2,7 +2,7 @@
 
 Iterating a ``QuerySolutions`` makes a Python object per value and takes the GIL back for every row: a
 listing of 14,000 rows spends 20–35 ms in that loop on top of the engine, and while another Python thread
-is busy each row waits for the GIL — one such listing took 36 s beside a spinning thread
+is busy each row waits for the GIL — one such listing took 24 s beside a spinning thread, 228 ms alone
 (``benchmarks/README.md``). ``QuerySolutions.serialize`` instead runs the whole evaluation in Rust and
 hands over TSV in 8 KB chunks; the rows are then split with ``str.split`` and each cell (the term's
 N-Triples/Turtle syntax, ``""`` when unbound) is looked up in a memo of rdflib terms. A cell not seen before
