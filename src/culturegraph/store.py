@@ -104,7 +104,7 @@ class TermConverter:
 
     def __init__(self, limit: int = 200_000):
         self.limit = limit
-        #: ``None`` (an unbound value) maps to itself, so a row whose every value is known converts in C
+        #: ``None`` (an unbound value) maps to itself
         self.memo: dict[Any, Node | None] = {None: None}
 
     def __call__(self, term: Any) -> Node | None:

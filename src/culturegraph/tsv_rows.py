@@ -104,6 +104,8 @@ class TsvRows:
             memo.clear()
             memo[""] = None
             new = [c for c in seen if c]
+        if not new:
+            return
         doc = ("?t\n" + "\n".join(new) + "\n").encode()
         parsed = ox.parse_query_results(doc, format=_TSV)
         assert isinstance(parsed, ox.QuerySolutions)
