@@ -203,7 +203,7 @@ def test_rows_read_through_tsv_equal_value_by_value_conversion(cg: CultureGraph)
 
     expected = [tuple(store.from_ox(v) for v in s) for s in solutions()]
     assert len(expected) > 1000 and any(None in r for r in expected)
-    reader = TsvRows(store.TermConverter(), size=500)  # small: the memo is emptied on the way
+    reader = TsvRows(store.from_stored, size=500)  # small: the memo is emptied on the way
     for _ in range(2):  # cold, then (for what the memo kept) warm
         rows, truncated = reader.read(solutions(), None)
         assert rows == expected and not truncated
@@ -238,7 +238,7 @@ def test_tsv_rows_keep_escapes_numbers_blank_nodes_and_unbound_values() -> None:
     st = _odd_terms_store()
     text = "SELECT ?s ?o ?unbound WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
     expected = [tuple(store.from_ox(v) for v in s) for s in st.query(text, use_default_graph_as_union=True)]
-    rows, truncated = TsvRows(store.TermConverter()).read(st.query(text, use_default_graph_as_union=True), None)
+    rows, truncated = TsvRows(store.from_stored).read(st.query(text, use_default_graph_as_union=True), None)
     assert len(rows) == 15 and not truncated
     for got, want in zip(rows, expected, strict=True):
         assert got == want and tuple(map(type, got)) == tuple(map(type, want))
@@ -255,7 +255,7 @@ def test_tsv_rows_limit_cuts_and_says_so(limit: int | None) -> None:
     st = _odd_terms_store()
     text = "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o } ORDER BY ?s"
     expected = [tuple(store.from_ox(v) for v in s) for s in st.query(text, use_default_graph_as_union=True)]
-    rows, truncated = TsvRows(store.TermConverter()).read(st.query(text, use_default_graph_as_union=True), limit)
+    rows, truncated = TsvRows(store.from_stored).read(st.query(text, use_default_graph_as_union=True), limit)
     assert rows == expected[:limit]
     assert truncated == (limit is not None and limit < 3000)
 
@@ -280,7 +280,7 @@ def test_tsv_rows_without_variables(text: str, expected: list[tuple[()]]) -> Non
     from culturegraph import store
     from culturegraph.tsv_rows import TsvRows
 
-    rows, truncated = TsvRows(store.TermConverter()).read(_odd_terms_store().query(text), None)
+    rows, truncated = TsvRows(store.from_stored).read(_odd_terms_store().query(text), None)
     assert (rows, truncated) == (expected, False)
 
 

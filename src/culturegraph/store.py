@@ -95,12 +95,15 @@ def _string_literal(value: str, language: str | None) -> Literal:
     return inst
 
 
-class TermConverter:
-    """``from_ox`` with a memo: building an rdflib ``Literal`` costs 2–6 µs, and results repeat terms a lot.
+def from_stored(term: Any) -> Node | None:
+    """``from_ox`` for a term read out of Oxigraph: its IRIs are already valid, so they skip rdflib's IRI
+    check (``URIRef.__new__`` only validates, then calls ``str.__new__``)."""
+    return str.__new__(URIRef, term.value) if type(term) is ox.NamedNode else from_ox(term)
 
-    IRIs coming out of Oxigraph are already valid, so they skip rdflib's IRI check (``URIRef.__new__``
-    only validates, then calls ``str.__new__``).
-    """
+
+class TermConverter:
+    """:func:`from_stored` with a memo: building an rdflib ``Literal`` costs 2–6 µs, and results repeat
+    terms a lot."""
 
     def __init__(self, limit: int = 200_000):
         self.limit = limit
@@ -112,7 +115,7 @@ class TermConverter:
             return None
         hit = self.memo.get(term)
         if hit is None:
-            hit = str.__new__(URIRef, term.value) if type(term) is ox.NamedNode else from_ox(term)
+            hit = from_stored(term)
             if len(self.memo) >= self.limit:
                 self.memo.clear()
                 self.memo[None] = None
@@ -231,7 +234,7 @@ class OxigraphEngine:
         #: or ("disk", on-disk store directory); None when it was built from the YAML in this process
         self.origin = origin
         self._conv = TermConverter()
-        self._rows = TsvRows(self._conv)  # SELECT rows through pyoxigraph's serializer (tsv_rows.py)
+        self._rows = TsvRows(from_stored)  # SELECT rows through pyoxigraph's serializer; its own memo
         self._to_ox: dict[Node, OxTerm] = {}
 
     def _ox(self, term: Node) -> OxTerm:

@@ -71,7 +71,7 @@ def tsv_lines(solutions: ox.QuerySolutions, limit: int | None) -> tuple[list[str
 class TsvRows:
     """Read ``QuerySolutions`` into tuples of rdflib terms (``None`` for unbound), memoising cells.
 
-    ``convert`` turns a pyoxigraph term into an rdflib term (:class:`culturegraph.store.TermConverter`).
+    ``convert`` turns a pyoxigraph term into an rdflib term (:func:`culturegraph.store.from_stored`).
     The memo is kept between queries (results repeat terms a lot) and emptied when it reaches ``size``.
     """
 
