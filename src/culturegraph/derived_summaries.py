@@ -9,6 +9,8 @@ nodes instead:
   recorded at, as participant in the event, a session, a side event or an agreement, as party to an
   agreement or (organisations) as a participant's affiliation at the time; ``cg:firstYear``,
   ``cg:lastYear``; ``cg:roleKeys`` — the ``skos:notation`` of every role it took, sorted, space-separated;
+  ``cg:recurrenceRank`` — its place (1, 2, …) among all such agents ordered by ``editionCount`` descending,
+  then first year, last year and IRI, so a query sorts by one integer instead of four keys;
 - **theme by year** — ``cg:ThemeYearCount`` ``{base}id/derived/theme-year/{theme-id}/{year}``: items
   (edition, sessions, related events) tagged with the theme (``cg:count``), of which not the edition
   itself (``cg:partCount``), whether an edition of that year carries it (``cg:onEdition``), and items
@@ -72,15 +74,26 @@ def _agents(idx: _Index, add: Add) -> None:
         edition = idx.edition(agreement)
         if edition is not None:
             editions[org].add(edition)
-    for agent in sorted(editions):
-        node = _nn(agent)
-        add(node, CG + "editionCount", _int(len(editions[agent])))
+    summary: dict[str, tuple[int, int | None, int | None]] = {}
+    for agent in editions:
         years = [y for y in (idx.year(e) for e in editions[agent]) if y is not None]
-        if years:
-            add(node, CG + "firstYear", _int(min(years)))
-            add(node, CG + "lastYear", _int(max(years)))
+        summary[agent] = (len(editions[agent]), min(years, default=None), max(years, default=None))
+    for rank, agent in enumerate(sorted(summary, key=lambda a: _recurrence_key(a, *summary[a])), start=1):
+        count, first, last = summary[agent]
+        node = _nn(agent)
+        add(node, CG + "editionCount", _int(count))
+        add(node, CG + "recurrenceRank", _int(rank))
+        if first is not None and last is not None:
+            add(node, CG + "firstYear", _int(first))
+            add(node, CG + "lastYear", _int(last))
         if roles[agent]:
             add(node, CG + "roleKeys", ox.Literal(" ".join(sorted(roles[agent]))))
+
+
+def _recurrence_key(agent: str, count: int, first: int | None, last: int | None) -> tuple[object, ...]:
+    """The order of ``ORDER BY DESC(?editions) ?first ?last ?agent`` in SPARQL, where an unbound value
+    sorts before any bound one and IRIs compare by their text (code point order, as Python's)."""
+    return (-count, first is not None, first or 0, last is not None, last or 0, agent)
 
 
 def _ancestors(idx: _Index, theme: str) -> set[str]:

@@ -181,6 +181,7 @@ class CG(DefinedNamespace):
     positionAtTime: URIRef
     publisherName: URIRef
     reading: URIRef
+    recurrenceRank: URIRef
     relatedEdition: URIRef
     role: URIRef
     roleKeys: URIRef
