@@ -209,6 +209,25 @@ def test_named_query_route(client, root):
     assert bad.status_code == 400 and "unknown parameter" in bad.json()["error"]["detail"]
 
 
+def test_browser_on_a_named_query_goes_to_the_query_page(client):
+    html = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}  # Chromium's
+    r = client.get("/queries/sessions-in-order", params={"year": "2025", "lang": "ko"}, headers=html,
+                   follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/?name=sessions-in-order&year=2025&lang=ko"
+    page = client.get(r.headers["location"], headers=html)
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'data-name="sessions-in-order"' in page.text  # the button app.js chooses from name=
+    # a format or a download still gets the results, whatever the browser prefers
+    csv = client.get("/queries/sessions-in-order", params={"year": "2025", "format": "csv"}, headers=html)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].split(",")[:2] == ["order", "session"] and "/id/session/forum-2025-" in csv.text
+    # a bad parameter is refused before any redirect
+    bad = client.get("/queries/sessions-in-order", params={"nope": "1"}, headers=html, follow_redirects=False)
+    assert bad.status_code == 400
+    assert client.get("/queries/no-such-query", headers=html, follow_redirects=False).status_code == 404
+
+
 def test_labels_endpoint(client):
     r = client.post("/-/labels", content=json.dumps({"iris": [BASE + "id/person/lee-kyogu"], "lang": "ko"}))
     assert r.json() == {BASE + "id/person/lee-kyogu": {"label": "이교구", "href": "/id/person/lee-kyogu"}}

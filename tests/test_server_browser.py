@@ -62,6 +62,19 @@ def test_query_page_named_query_results(server, page, artifacts):
     assert_local_only(page)
 
 
+def test_shared_named_query_link_opens_the_table(server, page, artifacts):
+    # a link to the results route, opened in a browser, shows the page with that query run (not a file)
+    page.goto(server.url + "/queries/host-cities?lang=ko")
+    page.wait_for_selector("table.results tbody tr")
+    assert "name=host-cities" in page.url and "lang=ko" in page.url
+    assert page.locator('button.example[data-name="host-cities"]').get_attribute("class").split().count("active") == 1
+    assert page.locator("#lang").input_value() == "ko"
+    table = page.locator("table.results").inner_text()
+    assert "한-아세안 문화혁신 포럼" in table and "Singapore" in table  # Korean labels, else English
+    page.screenshot(path=str(artifacts / "server-shared-named-query.png"))
+    assert_local_only(page)
+
+
 def test_query_page_language_switch_and_permalink(server, page, artifacts):
     page.goto(server.url + "/?lang=ko&query=" +
               "SELECT%20%3Fp%20WHERE%20%7B%20%3Fp%20a%20cg%3APerson%20%7D%20ORDER%20BY%20%3Fp")

@@ -191,9 +191,15 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         fmt_param = params.pop("format", None)
         download = bool(params.pop("download", None))
         lang = params.pop("lang", None)
-        bindings = q.bind(params, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
+        bindings = q.bind(params, lang=lang, resolve=lambda rid: str(cg.iri(rid)))  # 400 on a bad parameter
+        accept = request.headers.get("accept")
+        if request.method == "GET" and not fmt_param and not download and prefers_html(accept):
+            # a browser following a shared link gets the query page with this query chosen and run
+            # (app.js reads name= and the parameters), not a results file to save, as /sparql does
+            page_params = {"name": q.name, **params, **({"lang": lang} if lang else {})}
+            return RedirectResponse("/?" + urlencode(page_params), status_code=303)
         kind = "graph" if q.form in ("CONSTRUCT", "DESCRIBE") else "select"
-        fmt = choose_format(kind, fmt_param, request.headers.get("accept"))
+        fmt = choose_format(kind, fmt_param, accept)
         text, substitutions = bound(q, bindings)  # as the CLI binds them (queries.run_local)
         job = Job(text, result_format=fmt.key if kind == "select" else "json",
                   graph_format=fmt.key if kind == "graph" else "turtle", max_rows=st.max_rows,
