@@ -100,10 +100,11 @@ def test_entity_pages_show_derived_facts_but_not_lookup_aids(client):
     page = client.get("/id/organisation/kofice", headers={"Accept": "text/html"}).text
     doc = client.get("/id/organisation/kofice", headers={"Accept": "application/n-triples"}).text
     assert "number of forum events (derived)" in page and "#editionCount>" in doc
-    assert "search key" not in page and "#searchKey>" not in doc
-    ask = client.get("/sparql", params={"query": "ASK { organisation:kofice cg:searchKey ?k }"},
-                     headers={"Accept": "application/sparql-results+json"})
-    assert ask.json()["boolean"] is True
+    for label, local in (("search key", "searchKey"), ("recurrence rank", "recurrenceRank")):
+        assert label not in page and f"#{local}>" not in doc
+        ask = client.get("/sparql", params={"query": f"ASK {{ organisation:kofice cg:{local} ?k }}"},
+                         headers={"Accept": "application/sparql-results+json"})
+        assert ask.json()["boolean"] is True, local
 
 
 @pytest.mark.parametrize(("accept", "mtype", "ext"), [

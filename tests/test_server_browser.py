@@ -7,7 +7,7 @@ Opens ``/``, clicks a named query, waits for the results table, and checks that 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -73,6 +73,20 @@ def test_shared_named_query_link_opens_the_table(server, page, artifacts):
     assert "한-아세안 문화혁신 포럼" in table and "Singapore" in table  # Korean labels, else English
     page.screenshot(path=str(artifacts / "server-shared-named-query.png"))
     assert_local_only(page)
+
+
+def test_wide_results_scroll_inside_their_column(server, browser, artifacts):
+    # four columns of long IRIs: the table wraps or scrolls in place, the page never gets wider
+    query = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o LIMIT 40"
+    for width in (1024, 390):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        p = context.new_page()
+        p.goto(server.url + "/?" + urlencode({"query": query}))
+        p.wait_for_selector("table.results tbody tr")
+        page_width, view_width = p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_width <= view_width, (width, page_width)
+        p.screenshot(path=str(artifacts / f"server-wide-results-{width}.png"))
+        context.close()
 
 
 def test_query_page_language_switch_and_permalink(server, page, artifacts):

@@ -54,7 +54,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: look-up aids rather than facts: in the dumps and for SPARQL, left out of entity pages and documents
-INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast",
+#: (``cg:recurrenceRank`` is a sort key whose ties are broken by IRI, not a place to state as a fact)
+INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast", CG + "recurrenceRank",
                         CG + "displayLabel", CG + "displayPosition", CG + "displayTalkTitle"})
 
 # predicates the pass reads → a short tag
