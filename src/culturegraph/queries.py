@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang")
 VIEWS = ("table", "graph", "timeline", "map")
-HEADER_KEYS = ("title", "description", "view", "param", "cq", "bind")
+HEADER_KEYS = ("title", "description", "view", "param", "cq", "bind", "split")
 BIND_MODES = ("values", "substitute")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -182,6 +182,7 @@ class NamedQuery:
     file: str = ""
     bind_mode: str = "values"
     form: str = "SELECT"
+    split: str = ""  # a variable to compute the rows in two halves by (``# split: ?year``; split_run.py)
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called ``name`` (or None)."""
@@ -264,6 +265,15 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
             raise _error(file, lineno, f"cq {value!r}: yes or no")
         if key == "bind" and value not in BIND_MODES:
             raise _error(file, lineno, f"bind {value!r}: one of {', '.join(BIND_MODES)}")
+        if key == "split":
+            from .split_run import split_plan
+
+            if not re.fullmatch(r"[?$]\w+", value):
+                raise _error(file, lineno, f"split {value!r}: one variable, as ?name")
+            why = split_plan(text, value[1:])
+            if isinstance(why, str):
+                raise _error(file, lineno, f"split {value}: {why}")
+            value = value[1:]
         meta[key] = value
     tokens = tokenize(text)
     substitute = meta.get("bind", "values") == "substitute"
@@ -279,7 +289,7 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
     return NamedQuery(name=name, title=meta.get("title", name), description=meta.get("description", ""),
                       sparql=text, view=meta.get("view", "table"), params=tuple(params),
                       cq=meta.get("cq", "no").lower() in ("yes", "true"), file=file, form=form,
-                      bind_mode=meta.get("bind", "values"))
+                      bind_mode=meta.get("bind", "values"), split=meta.get("split", ""))
 
 
 def _check_used(tokens: list[Token], p: Param, file: str, line: int, *, substitute: bool) -> None:
@@ -340,7 +350,7 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
     """
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
     text, substitutions = bound(query, bindings)
-    return drop_columns(cg.query(text, params=substitutions, limit=limit), bindings)
+    return drop_columns(cg.query(text, params=substitutions, limit=limit, split=query.split or None), bindings)
 
 
 def bound(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]

@@ -84,16 +84,23 @@ class TsvRows:
         """The rows (at most ``limit``; ``None`` = all) and whether more existed."""
         width = len(solutions.variables)
         body, truncated = tsv_lines(solutions, limit)
+        return self.convert_lines(body, width), truncated
+
+    def convert_lines(self, body: list[str], width: int) -> list[tuple[Any, ...]]:
+        """Rows of rdflib terms from TSV lines of :func:`tsv_lines` (``width`` variables)."""
         if not width:  # no variables: every row is an empty line
-            return [()] * len(body), truncated
-        split = [line.split("\t") for line in body]
+            return [()] * len(body)
+        return self.convert_cells([line.split("\t") for line in body])
+
+    def convert_cells(self, split: list[list[str]]) -> list[tuple[Any, ...]]:
+        """Rows of rdflib terms from rows of TSV cells."""
         known = self.memo.__getitem__
         try:
             rows = [tuple(map(known, cells)) for cells in split]
         except KeyError:  # cells not seen before: parse them all at once, then read again
             self._learn(split)
             rows = [tuple(map(known, cells)) for cells in split]
-        return rows, truncated
+        return rows
 
     def _learn(self, split: list[list[str]]) -> None:
         """Parse every cell not in the memo with pyoxigraph (one TSV result of one column) and keep them."""
