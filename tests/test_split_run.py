@@ -10,7 +10,7 @@ import pytest
 
 from culturegraph.errors import QueryError
 from culturegraph.queries import bound, parse_query, run_local
-from culturegraph.split_run import merge_keys, split_plan
+from culturegraph.split_run import merge_keys, run_halves, split_plan
 from culturegraph.store import OxigraphEngine
 
 from .conftest import synthetic_graph
@@ -59,17 +59,17 @@ def test_the_halves_are_complements_for_every_kind_of_value() -> None:
 def test_merged_rows_are_the_whole_answer_in_its_order() -> None:
     engine = _engine([None, 3, -4, 0, 7, 10, None, 2, 3, 11, 8, -1])
     plan = split_plan(QUERY, "v")
-    merged = engine.query_split(plan, prefixes={}, limit=None)
+    merged = run_halves(engine, plan, prefixes={}, limit=None)
     whole = engine.query(QUERY, prefixes={}, limit=None)
     assert merged is not None and merged.variables == whole.variables
     assert merged.rows == whole.rows  # ORDER BY ?v ?s has no ties here, so the order is the only one
-    cut = engine.query_split(plan, prefixes={}, limit=5)
+    cut = run_halves(engine, plan, prefixes={}, limit=5)
     assert cut is not None and cut.rows == whole.rows[:5] and cut.truncated
 
 
 def test_values_the_merge_cannot_order_run_as_one_query() -> None:
     engine = _engine(MIXED)  # a decimal, a string and an IRI among the keys
-    assert engine.query_split(split_plan(QUERY, "v"), prefixes={}, limit=None) is None
+    assert run_halves(engine, split_plan(QUERY, "v"), prefixes={}, limit=None) is None
     assert merge_keys(["1", "", "-3"]) == [1, float("-inf"), -3]
     for cell in ("2.5", '"7"', "<http://x/>", "1e3", "true", "_:b"):
         assert merge_keys(["1", cell]) is None, cell
@@ -80,7 +80,7 @@ def test_an_unselected_key_is_selected_for_the_merge_and_dropped() -> None:
     text = "SELECT ?s WHERE { ?s <http://example.org/v> ?v } ORDER BY ?v"
     plan = split_plan(text, "v")
     assert not isinstance(plan, str) and plan.added
-    merged = engine.query_split(plan, prefixes={}, limit=None)
+    merged = run_halves(engine, plan, prefixes={}, limit=None)
     assert merged is not None and merged.variables == ["s"]
     assert [str(r[0])[-3:] for r in merged.rows] == ["r04", "r01", "r03", "r00", "r02"]
 
@@ -117,7 +117,7 @@ def test_split_named_queries_give_the_whole_answer(which: str, cg, synthetic) ->
         text, subs = bound(query, query.bind({"min": 1} if query.param("min") else {}))
         plan = split_plan(text, query.split)
         assert not isinstance(plan, str)
-        halves = graph.engine.query_split(plan, prefixes=graph._prefixes, substitutions=subs, limit=None)
+        halves = run_halves(graph.engine, plan, prefixes=graph._prefixes, substitutions=subs, limit=None)
         assert halves is not None, query.name  # the merge applied: integer keys only
         whole = graph.query(text, params=subs, limit=10**7)
         assert halves.variables == whole.variables
@@ -138,7 +138,7 @@ def test_split_named_queries_give_the_whole_answer(which: str, cg, synthetic) ->
 
 def test_one_core_or_rdflib_runs_the_whole_query(cg, monkeypatch) -> None:
     calls = []
-    monkeypatch.setattr(type(cg.engine), "query_split", lambda self, *a, **k: calls.append(1))
+    monkeypatch.setattr("culturegraph.split_run.run_halves", lambda *a, **k: calls.append(1))
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     rows = cg.run_named("keynote-speakers").rows
     assert rows and not calls

@@ -20,7 +20,7 @@ from .gcpause import paused_gc
 from .load import LoadResult, load
 from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
-from .store import Engine, OxQuad, oxigraph_store, param_term, to_ox_quads
+from .store import Engine, OxigraphEngine, OxQuad, oxigraph_store, param_term, to_ox_quads
 
 
 def default_root() -> Path:
@@ -205,12 +205,12 @@ class CultureGraph:
         subs = {k: param_term(v) for k, v in (params or {}).items()}
         limit = limit if limit is not None else self.settings.max_rows
         res = None
-        if split and hasattr(self.engine, "query_split") and (os.cpu_count() or 1) > 1:
-            from .split_run import cached_plan
+        if split and isinstance(self.engine, OxigraphEngine) and (os.cpu_count() or 1) > 1:
+            from .split_run import cached_plan, run_halves
 
             plan = cached_plan(sparql, split)
             if not isinstance(plan, str):
-                res = self.engine.query_split(plan, prefixes=self._prefixes, substitutions=subs, limit=limit)
+                res = run_halves(self.engine, plan, prefixes=self._prefixes, substitutions=subs, limit=limit)
         if res is None:
             res = self.engine.query(sparql, prefixes=self._prefixes, substitutions=subs, limit=limit)
         return QueryResult(res.kind, res.variables, res.rows, boolean=res.boolean, triples=res.triples,

@@ -24,12 +24,20 @@ What makes it exact rather than approximate:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+from rdflib.term import Node
+
 from .errors import QueryError
+from .gcpause import paused_gc
 from .queries import Token, tokenize, where_brace
+from .store import OxigraphEngine, QueryData, check_service
+from .tsv_rows import tsv_lines
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,55 @@ def merge(first: list[list[str]], first_keys: list[float], second: list[list[str
     rows = first + second
     keys = first_keys + second_keys
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
+
+
+
+
+
+def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, str],
+               substitutions: dict[str, Node] | None = None, limit: int | None = None) -> QueryData | None:
+    """Both halves of ``plan`` at once on ``engine``'s store, one on a second thread, merged on the split
+    variable; None when they cannot be merged exactly or a half fails, so the caller runs the whole query
+    (which then reports any error as ``engine.query`` does)."""
+    for half in plan.halves:
+        check_service(half, engine.allow_service)
+    subs = {ox.Variable(k): engine._ox(v) for k, v in (substitutions or {}).items()} or None
+    out: list[tuple[list[str], list[str], bool] | None] = [None, None]
+
+    def run(i: int) -> None:  # the evaluation and the TSV writer release the GIL
+        with contextlib.suppress(SyntaxError, RuntimeError, OSError):
+            res = engine.store.query(plan.halves[i], prefixes=prefixes, use_default_graph_as_union=True,
+                                     substitutions=subs)  # type: ignore[arg-type]
+            if isinstance(res, ox.QuerySolutions):
+                out[i] = ([v.value for v in res.variables], *tsv_lines(res, limit))
+
+    other = threading.Thread(target=run, args=(1,), name="culturegraph-split")
+    other.start()
+    try:
+        run(0)
+    finally:
+        other.join()
+    if out[0] is None or out[1] is None or out[0][0] != out[1][0]:
+        return None
+    variables = out[0][0]
+    at = variables.index(plan.var)
+    with paused_gc():  # tens of thousands of lists and terms, all kept
+        first = [line.split("\t") for line in out[0][1]]
+        second = [line.split("\t") for line in out[1][1]]
+        first_keys = merge_keys([row[at] for row in first])
+        second_keys = merge_keys([row[at] for row in second])
+        if first_keys is None or second_keys is None:
+            return None
+        merged = merge(first, first_keys, second, second_keys)
+        truncated = out[0][2] or out[1][2] or (limit is not None and 0 <= limit < len(merged))
+        if limit is not None and 0 <= limit < len(merged):
+            merged = merged[:limit]
+        if plan.added:
+            variables = variables[:at] + variables[at + 1:]
+            for row in merged:
+                del row[at]
+        rows = engine._rows.convert_cells(merged) if variables else [()] * len(merged)
+    return QueryData("select", variables, rows, truncated=truncated)
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,9 +17,7 @@ listed in the ``allow_service`` setting, and neither ever reads a file or URL na
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,8 +30,7 @@ from rdflib.term import Node
 
 from .errors import QueryError, QueryRefused
 from .gcpause import paused_gc
-from .split_run import SplitPlan, merge, merge_keys
-from .tsv_rows import TsvRows, tsv_lines
+from .tsv_rows import TsvRows
 
 OxQuad = ox.Quad
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -271,51 +268,6 @@ class OxigraphEngine:
             return QueryData("select", variables, rows, truncated=truncated)
         triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
         return QueryData("graph", [], [], triples=triples)
-
-    def query_split(self, plan: SplitPlan, *, prefixes: dict[str, str],
-                    substitutions: dict[str, Node] | None = None, limit: int | None = None) -> QueryData | None:
-        """Both halves of ``plan`` at once, one on a second thread, merged on the split variable
-        (:mod:`culturegraph.split_run`); None when they cannot be merged exactly or a half fails, so the
-        caller runs the whole query (which then reports any error as :meth:`query` does)."""
-        for half in plan.halves:
-            check_service(half, self.allow_service)
-        subs = {ox.Variable(k): self._ox(v) for k, v in (substitutions or {}).items()} or None
-        out: list[tuple[list[str], list[str], bool] | None] = [None, None]
-
-        def run(i: int) -> None:  # the evaluation and the TSV writer release the GIL
-            with contextlib.suppress(SyntaxError, RuntimeError, OSError):
-                res = self.store.query(plan.halves[i], prefixes=prefixes, use_default_graph_as_union=True,
-                                       substitutions=subs)  # type: ignore[arg-type]
-                if isinstance(res, ox.QuerySolutions):
-                    out[i] = ([v.value for v in res.variables], *tsv_lines(res, limit))
-
-        other = threading.Thread(target=run, args=(1,), name="culturegraph-split")
-        other.start()
-        try:
-            run(0)
-        finally:
-            other.join()
-        if out[0] is None or out[1] is None or out[0][0] != out[1][0]:
-            return None
-        variables = out[0][0]
-        at = variables.index(plan.var)
-        with paused_gc():
-            first = [line.split("\t") for line in out[0][1]]
-            second = [line.split("\t") for line in out[1][1]]
-            first_keys = merge_keys([row[at] for row in first])
-            second_keys = merge_keys([row[at] for row in second])
-            if first_keys is None or second_keys is None:
-                return None
-            merged = merge(first, first_keys, second, second_keys)
-            truncated = out[0][2] or out[1][2] or (limit is not None and 0 <= limit < len(merged))
-            if limit is not None and 0 <= limit < len(merged):
-                merged = merged[:limit]
-            if plan.added:
-                variables = variables[:at] + variables[at + 1:]
-                for row in merged:
-                    del row[at]
-            rows = self._rows.convert_cells(merged) if variables else [()] * len(merged)
-        return QueryData("select", variables, rows, truncated=truncated)
 
     def label_candidates(self, iri: str, predicates: Sequence[str]) -> list[tuple[str, str | None]]:
         node = ox.NamedNode(str(iri))
