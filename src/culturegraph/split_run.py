@@ -1,13 +1,15 @@
 """A sorted listing computed as two halves on two threads, then merged: ``# split: ?var`` in a named query.
 
-Oxigraph evaluates one query on one core, and releases the GIL while it does. The largest named listings
-(``keynote-speakers``, ``recurring-people``) sort every row on a first key that is an integer (a forum
-year, a derived rank), so their rows fall apart by that key into two independent halves: rows whose key
-is even, and all the others. Each half is the same query with one more ``FILTER`` at the end of its WHERE
+Oxigraph evaluates one query on one core, and releases the GIL while it does. A listing such as
+``keynote-speakers`` sorts every row on a first key that is an integer (a forum year), so its rows fall
+apart by that key into two independent halves: rows whose key is even, and all the others. Each half
+is the same query with one more ``FILTER`` at the end of its WHERE
 group; the two run at once, and since rows with equal keys always land in the same half, merging the
 halves on the first key alone gives an order the whole query could have given (ties keep their engine
-order). Measured at 1M triples on 2 cores: 230–250 → 135–160 ms for ``keynote-speakers``
-(``benchmarks/README.md``). pyoxigraph has no parallel evaluation of its own, hence this module.
+order). Measured at 1M triples on 2 cores, plain pyoxigraph: 220–250 → 135–165 ms for
+``keynote-speakers``; it pays only where a half costs well under the whole, since each half still walks
+every candidate before its filter (``docs/decisions.md``). pyoxigraph has no parallel evaluation of its
+own, hence this module.
 
 What makes it exact rather than approximate:
 
