@@ -85,6 +85,16 @@ def test_an_unselected_key_is_selected_for_the_merge_and_dropped() -> None:
     assert [str(r[0])[-3:] for r in merged.rows] == ["r04", "r01", "r03", "r00", "r02"]
 
 
+def test_a_query_with_a_prologue_is_split_after_its_select() -> None:
+    engine = _engine([5, 2, 9, 4, 1])
+    text = "PREFIX ex: <http://example.org/>\nBASE <http://example.org/>\nSELECT ?s WHERE { ?s ex:v ?v } ORDER BY ?v"
+    plan = split_plan(text, "v")
+    assert not isinstance(plan, str), plan
+    assert all(half.startswith("PREFIX ex:") and "SELECT ?v ?s WHERE" in half for half in plan.halves)
+    merged = run_halves(engine, plan, prefixes={}, limit=None)
+    assert merged is not None and merged.rows == engine.query(text, prefixes={}, limit=None).rows
+
+
 @pytest.mark.parametrize(("text", "why"), [
     ("SELECT ?s WHERE { ?s ?p ?v } ORDER BY ?s ?v", "must start with ?v"),
     ("SELECT ?s WHERE { ?s ?p ?v } ORDER BY DESC(?v)", "must start with ?v"),

@@ -196,7 +196,8 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         if request.method == "GET" and not fmt_param and not download and prefers_html(accept):
             # a browser following a shared link gets the query page with this query chosen and run
             # (app.js reads name= and the parameters), not a results file to save, as /sparql does
-            page_params = {"name": q.name, **params, **({"lang": lang} if lang else {})}
+            own = {k: v for k, v in params.items() if k != "name"}  # name= picks the query on the page
+            page_params = {"name": q.name, **own, **({"lang": lang} if lang else {})}
             return RedirectResponse("/?" + urlencode(page_params), status_code=303)
         kind = "graph" if q.form in ("CONSTRUCT", "DESCRIBE") else "select"
         fmt = choose_format(kind, fmt_param, accept)

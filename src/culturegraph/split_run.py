@@ -3,13 +3,12 @@
 Oxigraph evaluates one query on one core, and releases the GIL while it does. A listing such as
 ``keynote-speakers`` sorts every row on a first key that is an integer (a forum year), so its rows fall
 apart by that key into two independent halves: rows whose key is even, and all the others. Each half
-is the same query with one more ``FILTER`` at the end of its WHERE
-group; the two run at once, and since rows with equal keys always land in the same half, merging the
-halves on the first key alone gives an order the whole query could have given (ties keep their engine
-order). Measured at 1M triples on 2 cores, plain pyoxigraph: 220–250 → 135–165 ms for
-``keynote-speakers``; it pays only where a half costs well under the whole, since each half still walks
-every candidate before its filter (``docs/decisions.md``). pyoxigraph has no parallel evaluation of its
-own, hence this module.
+is the same query with one more ``FILTER`` at the end of its WHERE group; the two run at once, and since
+rows with equal keys always land in the same half, merging the halves on the first key alone gives an
+order the whole query could have given (ties keep their engine order). Measured at 1M triples on 2
+cores, plain pyoxigraph: 220–250 → 135–165 ms for ``keynote-speakers``; it pays only where a half
+costs well under the whole, since each half still walks every candidate before its filter
+(``docs/decisions.md``). pyoxigraph has no parallel evaluation of its own, hence this module.
 
 What makes it exact rather than approximate:
 
@@ -37,7 +36,7 @@ from rdflib.term import Node
 
 from .errors import QueryError
 from .gcpause import paused_gc
-from .queries import Token, tokenize, where_brace
+from .queries import Token, select_clause, tokenize, where_brace
 from .store import OxigraphEngine, QueryData, check_service
 from .tsv_rows import tsv_lines
 
@@ -63,8 +62,8 @@ def split_plan(sparql: str, var: str) -> SplitPlan | str:
                  None)
     if close is None:
         return "the WHERE group is not closed"
-    form = next((t for t in tokens if t.depth == 0 and t.kind == "word"), None)
-    if form is None or form.text.upper() != "SELECT":
+    clause = select_clause(tokens)  # after any PREFIX/BASE lines
+    if clause is None:
         return "only a SELECT query can be split"
     modifiers = tokens[close + 1:]
     words = [t.text.upper() for t in modifiers if t.kind == "word"]
@@ -73,7 +72,6 @@ def split_plan(sparql: str, var: str) -> SplitPlan | str:
             return f"a query with a top-level {bad} cannot be split"
     if not _orders_first_by(modifiers, var):
         return f"the query's ORDER BY must start with ?{var} (ascending)"
-    clause = tokens[tokens.index(form) + 1:opened]
     projected = any(t.kind == "var" and t.text[1:] == var for t in clause) or any(t.text == "*" for t in clause)
     distinct = bool(clause) and clause[0].kind == "word" and clause[0].text.upper() in ("DISTINCT", "REDUCED")
     if not projected and distinct:
@@ -85,8 +83,8 @@ def split_plan(sparql: str, var: str) -> SplitPlan | str:
     first = sparql[:at] + f" FILTER(COALESCE({test}, true)) " + sparql[at:]
     second = sparql[:at] + f" FILTER(!COALESCE({test}, true)) " + sparql[at:]
     if not projected:  # the merge reads ?var: select it first (right after SELECT), drop it afterwards
-        where = form.start + len(form.text)
-        first, second = (t[:where] + f" ?{var}" + t[where:] for t in (first, second))
+        where = clause[0].start if clause else at
+        first, second = (t[:where] + f"?{var} " + t[where:] for t in (first, second))
     return SplitPlan(var, (first, second), added=not projected)
 
 
@@ -141,9 +139,6 @@ def merge(first: list[list[str]], first_keys: list[float], second: list[list[str
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 
-
-
-
 def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, str],
                substitutions: dict[str, Node] | None = None, limit: int | None = None) -> QueryData | None:
     """Both halves of ``plan`` at once on ``engine``'s store, one on a second thread, merged on the split
@@ -155,7 +150,7 @@ def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, s
     out: list[tuple[list[str], list[str], bool] | None] = [None, None]
 
     def run(i: int) -> None:  # the evaluation and the TSV writer release the GIL
-        with contextlib.suppress(SyntaxError, RuntimeError, OSError):
+        with contextlib.suppress(Exception):  # any failure: the caller runs the whole text, which reports it
             res = engine.store.query(plan.halves[i], prefixes=prefixes, use_default_graph_as_union=True,
                                      substitutions=subs)  # type: ignore[arg-type]
             if isinstance(res, ox.QuerySolutions):
@@ -179,8 +174,9 @@ def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, s
         if first_keys is None or second_keys is None:
             return None
         merged = merge(first, first_keys, second, second_keys)
-        truncated = out[0][2] or out[1][2] or (limit is not None and 0 <= limit < len(merged))
-        if limit is not None and 0 <= limit < len(merged):
+        cut = limit is not None and 0 <= limit < len(merged)
+        truncated = out[0][2] or out[1][2] or cut
+        if cut:
             merged = merged[:limit]
         if plan.added:
             variables = variables[:at] + variables[at + 1:]

@@ -84,13 +84,9 @@ class TsvRows:
         """The rows (at most ``limit``; ``None`` = all) and whether more existed."""
         width = len(solutions.variables)
         body, truncated = tsv_lines(solutions, limit)
-        return self.convert_lines(body, width), truncated
-
-    def convert_lines(self, body: list[str], width: int) -> list[tuple[Any, ...]]:
-        """Rows of rdflib terms from TSV lines of :func:`tsv_lines` (``width`` variables)."""
         if not width:  # no variables: every row is an empty line
-            return [()] * len(body)
-        return self.convert_cells([line.split("\t") for line in body])
+            return [()] * len(body), truncated
+        return self.convert_cells([line.split("\t") for line in body]), truncated
 
     def convert_cells(self, split: list[list[str]]) -> list[tuple[Any, ...]]:
         """Rows of rdflib terms from rows of TSV cells."""
