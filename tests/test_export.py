@@ -91,6 +91,27 @@ def test_dataset_dumps_keep_one_named_graph_per_record(fmt: str, dumps: dict[str
     assert got == want
 
 
+def test_nquads_lines_group_each_subject_and_trig_each_graph(cg: CultureGraph, dumps: dict[str, bytes]) -> None:
+    """N-Quads holds every quad of a subject on adjacent lines (the prebuilt store is loaded from it, and
+    Oxigraph's memory store walks a subject's quads in load order); TriG keeps one block per graph. Both
+    orders also hold inside ``release``'s shared sort."""
+    import pyoxigraph as ox
+
+    from culturegraph.export import sharing
+
+    def order(data: bytes, fmt: ox.RdfFormat) -> list[tuple[str, str, str, str]]:
+        return [(str(q.subject), str(q.graph_name), str(q.predicate), str(q.object)) for q in ox.parse(data, format=fmt)]
+
+    nq = order(dumps["nquads"], ox.RdfFormat.N_QUADS)
+    assert nq == sorted(nq) and len(nq) == len(cg.ox_quads)
+    graphs = [g for _, g, _, _ in order(dumps["trig"], ox.RdfFormat.TRIG)]
+    assert graphs == sorted(graphs)
+    assert graphs != [g for _, g, _, _ in nq]  # the two orders differ on the real data
+    with sharing(cg):
+        assert export(cg, "nquads")["culturegraph.nq"] == dumps["nquads"]
+        assert export(cg, "trig")["culturegraph.trig"] == dumps["trig"]
+
+
 def test_exports_are_repeatable(cg: CultureGraph, dumps: dict[str, bytes]) -> None:
     again = {fmt: next(iter(export(cg, fmt).values())) for fmt in RDF_FORMATS}
     assert again == dumps

@@ -24,8 +24,9 @@ def dump(cg: CultureGraph, fmt: str) -> bytes:
     Within :func:`~culturegraph.export.sharing` the formats share one sort (:func:`~culturegraph.io.dump_orders`)."""
     if not is_sharing(cg):
         return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
-    quads, triples = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
-    return serialize(quads if FORMATS[fmt][1] else triples, fmt, cg.settings.base_iri, presorted=True)
+    orders = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
+    data = orders.nquads if fmt == "nquads" else orders.trig if FORMATS[fmt][1] else orders.triples
+    return serialize(data, fmt, cg.settings.base_iri, presorted=True)
 
 
 def triples(cg: CultureGraph) -> list[ox.Triple]:
@@ -33,7 +34,7 @@ def triples(cg: CultureGraph) -> list[ox.Triple]:
     :func:`~culturegraph.export.sharing`, the dumps' own sort."""
     if not is_sharing(cg):
         return sorted_triples(cg.ox_quads)
-    return shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))[1]
+    return shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads)).triples
 
 
 def _one(cg: CultureGraph, fmt: str) -> dict[str, bytes]:
