@@ -100,7 +100,8 @@ def test_nquads_lines_group_each_subject_and_trig_each_graph(cg: CultureGraph, d
     from culturegraph.export import sharing
 
     def order(data: bytes, fmt: ox.RdfFormat) -> list[tuple[str, str, str, str]]:
-        return [(str(q.subject), str(q.graph_name), str(q.predicate), str(q.object)) for q in ox.parse(data, format=fmt)]
+        return [(str(q.subject), str(q.graph_name), str(q.predicate), str(q.object))
+                for q in ox.parse(data, format=fmt)]
 
     nq = order(dumps["nquads"], ox.RdfFormat.N_QUADS)
     assert nq == sorted(nq) and len(nq) == len(cg.ox_quads)
