@@ -12,9 +12,12 @@ The CSV table (``--table``) lists the nodes and edges drawn, one row each, as an
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .network import OTHER_LINE, STYLES, View, relation_colours
@@ -33,8 +36,30 @@ def cjk_font() -> str | None:
     """The name of an installed font that has Hangul, or None."""
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
+    for attempt in range(2):
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((n for n in CJK_FONTS if n in names), None)
+        if found is not None or attempt or not _added_system_cjk_fonts():
+            return found
+    return None
+
+
+@functools.cache
+def _added_system_cjk_fonts() -> bool:
+    """Add the system's CJK font files to matplotlib's font list, once; whether any was added.
+
+    matplotlib keeps the font list it scanned on first use in a cache file and does not look again, so a
+    font installed after that (``apt-get install fonts-noto-cjk`` once matplotlib had run) stays unknown to it.
+    """
+    from matplotlib import font_manager
+
+    added = False
+    for path in sorted(font_manager.findSystemFonts()):
+        if any(k in Path(path).name for k in ("CJK", "Nanum", "SourceHan", "UnDotum")):
+            with contextlib.suppress(Exception):  # an unreadable font file is skipped, as matplotlib does
+                font_manager.fontManager.addfont(path)
+                added = True
+    return added
 
 
 def _has_cjk(text: str) -> bool:
