@@ -41,7 +41,7 @@ def nquads_key(q: OxQuad) -> tuple[str, str, str, str]:
     lines. The prebuilt store is loaded from this file, and Oxigraph's in-memory store finds a subject's
     quads by walking a list of them in load order: loaded together, they lie together in memory, and a
     look-up by subject misses the cache less (at 1M triples, named queries 0.91x geometric mean,
-    ``keynote-speakers`` 0.82x, the same load time; ``docs/decisions.md`` 2026-12-03)."""
+    ``keynote-speakers`` 0.82x, load 0.95x; ``docs/decisions.md`` 2026-12-03)."""
     return (str(q.subject), str(q.graph_name), str(q.predicate), str(q.object))
 
 
