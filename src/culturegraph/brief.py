@@ -36,12 +36,14 @@ def cjk_font() -> str | None:
     """The name of an installed font that has Hangul, or None."""
     from matplotlib import font_manager
 
-    for attempt in range(2):
+    def installed() -> str | None:
         names = {f.name for f in font_manager.fontManager.ttflist}
-        found = next((n for n in CJK_FONTS if n in names), None)
-        if found is not None or attempt or not _added_system_cjk_fonts():
-            return found
-    return None
+        return next((n for n in CJK_FONTS if n in names), None)
+
+    found = installed()
+    if found is None and _added_system_cjk_fonts():
+        found = installed()
+    return found
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -61,6 +61,17 @@ class DumpOrders(NamedTuple):
     nquads: list[OxQuad]  # :func:`nquads_key`
     triples: list[ox.Triple]  # distinct triples, (s, p, o)
 
+    def of(self, fmt: str) -> list[OxQuad] | list[ox.Triple]:
+        """What the dump in ``fmt`` is written from."""
+        if not FORMATS[fmt][1]:
+            return self.triples
+        return self.nquads if fmt == "nquads" else self.trig
+
+
+def dataset_key(fmt: str) -> Callable[[OxQuad], tuple[str, str, str, str]]:
+    """The order of a dataset format's quads: :func:`nquads_key` for N-Quads, :func:`sort_key` otherwise."""
+    return nquads_key if fmt == "nquads" else sort_key
+
 
 def dump_orders(quads: Iterable[OxQuad]) -> DumpOrders:
     """The quads in both dataset orders and the distinct triples in (s, p, o) order, from one pass.
@@ -96,7 +107,7 @@ def serialize(quads: Iterable[OxQuad] | Iterable[ox.Triple], fmt: str, base_iri:
     if presorted:
         data = list(quads)
     elif is_dataset:
-        data = sorted(quads, key=nquads_key if fmt == "nquads" else sort_key)  # type: ignore[arg-type]
+        data = sorted(quads, key=dataset_key(fmt))  # type: ignore[arg-type]
     else:
         data = sorted_triples(quads)  # type: ignore[arg-type]
     use_prefixes = prefixes if fmt in ("turtle", "trig", "rdfxml") else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..io import FORMATS, dump_orders, serialize, sorted_triples
+from ..io import dump_orders, serialize, sorted_triples
 from . import is_sharing, shared
 
 if TYPE_CHECKING:
@@ -25,8 +25,7 @@ def dump(cg: CultureGraph, fmt: str) -> bytes:
     if not is_sharing(cg):
         return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
     orders = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
-    data = orders.nquads if fmt == "nquads" else orders.trig if FORMATS[fmt][1] else orders.triples
-    return serialize(data, fmt, cg.settings.base_iri, presorted=True)
+    return serialize(orders.of(fmt), fmt, cg.settings.base_iri, presorted=True)
 
 
 def triples(cg: CultureGraph) -> list[ox.Triple]:
