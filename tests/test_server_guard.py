@@ -30,7 +30,6 @@ def test_service_refused(query):
     'SELECT * WHERE { ?s ?p "a \\" SERVICE <http://x/> {}" }',
     "SELECT * WHERE { ?s ?p '''it's SERVICE <http://x/> {}''' }",
     "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o }",
-    "PREFIX service: <http://x/> SELECT * WHERE { ?s service:SERVICE ?o }",
     "SELECT ?service WHERE { ?service ?p ?o }",
     "SELECT * WHERE { ?s ?p ?o FILTER(lang(?o) = 'en') } # LOAD",
 ])

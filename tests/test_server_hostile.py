@@ -3,8 +3,6 @@ runaway queries are stopped by killing their worker while other queries keep bei
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, copy_project
-from tests.server_helpers import Server
+from tests.server_helpers import Listener, Server
 
 pytestmark = pytest.mark.server
 TIMEOUT = 2.0
@@ -34,35 +32,6 @@ def server(tmp_path_factory):
 def http(server):
     with httpx.Client(base_url=server.url, timeout=60) as c:
         yield c
-
-
-class Listener:
-    """A loopback TCP listener that counts the connections it accepts."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def _loop(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self):
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture()

@@ -154,12 +154,14 @@ def param_term(value: Any) -> Node:
     return Literal(str(value))
 
 
-# ---------------------------------------------------------------------- SERVICE guard
+# ---------------------------------------------------------------------- the guard
 def check_service(sparql: str, allowed: Sequence[str] = ()) -> None:
-    """Refuse ``SERVICE`` (unless its endpoint IRI is listed in ``allowed``, setting ``allow_service``) and
-    updates, before either engine parses the query — pyoxigraph would otherwise call the endpoint.
+    """Refuse ``SERVICE`` (unless its endpoint IRI is listed in ``allowed``, setting ``allow_service``),
+    updates and queries too deep or too long for the engine's parser, before either engine parses the
+    query — pyoxigraph would otherwise call the endpoint, or overflow its stack.
 
-    The endpoint and the library share one guard, :func:`culturegraph.sparql_guard.inspect_query`.
+    The endpoint's workers and the library share one guard, :func:`culturegraph.sparql_guard.check_query`
+    (verdicts of recent texts are remembered: a named query's text is the same every time).
 
     >>> check_service("SELECT ?service WHERE { ?service a <http://x/SERVICE> }")
     >>> check_service("SELECT * { SERVICE <http://x/q> { ?s ?p ?o } }")  # doctest: +ELLIPSIS
@@ -167,24 +169,9 @@ def check_service(sparql: str, allowed: Sequence[str] = ()) -> None:
     ...
     culturegraph.errors.QueryRefused: SERVICE is not allowed on this endpoint ...
     """
-    verdict = _service_verdict(sparql, tuple(allowed)) if len(sparql) <= 65_536 else _verdict(sparql, tuple(allowed))
-    if verdict is not None:
-        raise QueryRefused(verdict)
+    from .sparql_guard import check_query
 
-
-def _verdict(sparql: str, allowed: tuple[str, ...]) -> str | None:
-    from .sparql_guard import inspect_query
-
-    try:
-        inspect_query(sparql, allowed)
-    except QueryRefused as exc:
-        return str(exc)
-    return None
-
-
-# the guard tokenizes the whole text in Python (~0.4 ms for a named query, more than Oxigraph needs to
-# answer a small one); the same text gets the same verdict, so the verdicts of recent texts are kept
-_service_verdict = lru_cache(maxsize=1024)(_verdict)
+    check_query(sparql, tuple(allowed))
 
 
 # ---------------------------------------------------------------------- engines
