@@ -123,3 +123,32 @@ class Listener:
         self._stop = True
         self.thread.join(2)
         self.sock.close()
+
+
+def children(pid: int) -> list[int]:
+    """Process ids of the direct children of ``pid`` (Linux ``/proc``)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append(int(entry))
+    return sorted(out)
+
+
+def query_workers(pid: int) -> list[int]:
+    """The query worker processes of the server ``pid``: the children of its multiprocessing fork server."""
+    out = []
+    for child in children(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as fh:
+                if b"multiprocessing.forkserver" in fh.read():
+                    out += children(child)
+        except OSError:
+            continue
+    return sorted(out)

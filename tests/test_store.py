@@ -267,11 +267,31 @@ def test_tsv_sink_stops_the_serializer_early() -> None:
     st = _odd_terms_store()
     text = "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o }"
     full = st.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
-    sink = _CappedSink(5)
+    sink = _CappedSink(5, None)
     with pytest.raises(_Enough):
         st.query(text, use_default_graph_as_union=True).serialize(sink, format=ox.QueryResultsFormat.TSV)
     held = sum(map(len, sink.parts))
     assert len(full) > 100_000 and sink.lines >= 7 and held < len(full) / 4
+    by_bytes = _CappedSink(1_000_000, 20_000)
+    with pytest.raises(_Enough):
+        st.query(text, use_default_graph_as_union=True).serialize(by_bytes, format=ox.QueryResultsFormat.TSV)
+    assert by_bytes.full and 20_000 < by_bytes.size < 20_000 + 16_384
+
+
+def test_tsv_lines_say_why_they_stopped() -> None:
+    from culturegraph.tsv_rows import tsv_lines
+
+    st = _odd_terms_store()
+    text = "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o } ORDER BY ?s"
+
+    def run():
+        return st.query(text, use_default_graph_as_union=True)
+
+    every, why = tsv_lines(run(), None)
+    assert why == "" and len(every) > 1000
+    assert tsv_lines(run(), 10) == (every[:10], "rows")
+    lines, why = tsv_lines(run(), None, 5_000)
+    assert why == "bytes" and lines == every[:len(lines)] and 0 < len("\n".join(lines)) <= 5_000
 
 
 @pytest.mark.parametrize(("text", "expected"), [("SELECT * WHERE {}", [()]),
@@ -288,13 +308,13 @@ def test_tsv_rows_without_variables(text: str, expected: list[tuple[()]]) -> Non
 def test_endpoint_worker_caps_drops_columns_and_writes_each_format(fmt: str) -> None:
     """The worker's SELECT path (capped TSV lines, dropped columns cut out, other formats written by
     pyoxigraph from them) gives the rows of a plain query without the dropped column."""
-    from culturegraph.query_workers import _RESULTS, Job, _execute
+    from culturegraph.query_workers import _RESULTS, Job, WorkerConfig, _execute
 
     st = _odd_terms_store()
     text = "SELECT ?s ?gone ?o WHERE { ?s <http://example.org/p> ?o BIND(1 AS ?gone) } ORDER BY ?s"
     job = Job(text, result_format=fmt, max_rows=10, drop=("gone",))
-    out = _execute(st, job, {}, "http://example.org/", 0.0)
-    assert (out.kind, out.rows, out.truncated) == ("select", 10, True)
+    out = _execute(st, job, WorkerConfig({}, "http://example.org/"), 0.0)
+    assert (out.kind, out.rows, out.truncated) == ("select", 10, "rows")
     plain = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s LIMIT 10"
     expected = st.query(plain, use_default_graph_as_union=True)
     got = ox.parse_query_results(out.body, format=_RESULTS[fmt]()) if fmt != "csv" else None

@@ -41,7 +41,8 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
       /sparql       SPARQL 1.1 Protocol endpoint (read-only; GET, POST form, POST direct)
       /id/KIND/ID   entity pages: HTML, or Turtle / JSON-LD / N-Triples / RDF/XML by Accept
 
-    Queries run in killable worker processes with a time limit, a row limit and a request size limit.
+    Queries run in worker processes without network access, with a time limit, a memory limit, a row
+    and a byte limit on results and a request size limit (docs/security.md).
     """
     from .server import create_app
 
@@ -50,7 +51,7 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
     # load now (the prebuilt dist/ dump when the data is unchanged): data errors are reported before
     # anything listens
     cg.engine  # noqa: B018
-    app = create_app(cg, cg.settings, queue_limit=queue_limit)
+    app = create_app(cg, cg.settings, queue_limit=queue_limit, notice=lambda line: click.echo(line, err=True))
     if get_path is not None:
         status, _headers, body = asyncio.run(request_in_process(app, get_path, accept))
         sys.stdout.buffer.write(body)
@@ -68,8 +69,10 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
     click.echo(f"culturegraph: {len(cg.store):,} quads from {cg.root}")
     click.echo(f"serving http://{shown}:{actual}/  (SPARQL endpoint http://{shown}:{actual}/sparql; "
                "Ctrl-C stops)")
+    from .http_limits import timed_h11
+
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="on",
-                            timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5, http=timed_h11(cg.settings.client_timeout))
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -69,6 +69,7 @@ class QueryError(CultureGraphError):
     http_status = 400
 
     def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        self.message = message
         self.line = line
         self.column = column
         where = ""
@@ -81,6 +82,12 @@ class QueryTimeout(QueryError):
     """The query ran longer than the time limit and was stopped."""
 
     http_status = 504
+
+
+class QueryTooLarge(QueryError):
+    """The query needed more memory than a query worker may use (setting ``worker_memory``)."""
+
+    http_status = 422
 
 
 class QueryRefused(QueryError):

@@ -15,8 +15,10 @@
 ``/static/…``         the page's CSS/JS, vendored (nothing is loaded from a CDN)
 ====================  ==========================================================================
 
-Queries run in :class:`~culturegraph.query_workers.WorkerPool` processes (killable on timeout); entity
-pages are anchored look-ups and run on the facade's store in this process. Every error has one shape:
+Queries run in :class:`~culturegraph.query_workers.WorkerPool` processes (no network, a memory budget,
+killed on timeout), which also read and check the query text; entity pages, labels and the graph store are
+anchored look-ups on the facade's store, run in a thread pool. The event loop only routes. Every response
+carries the hardening headers (:mod:`culturegraph.http_limits`); every error has one shape:
 ``{"error": {"status", "title", "detail"}}`` (plain text or an HTML page when the client asked for those).
 """
 
@@ -25,13 +27,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -41,12 +45,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .errors import CultureGraphError, NotFound, QueryError
+from .http_limits import VIEW_CSP, HardeningHeaders
 from .settings import Settings
 from .sparql_protocol import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     ProtocolError,
-    choose_format,
+    formats_for,
     negotiate,
     parse_accept,
     read_body,
@@ -61,17 +66,19 @@ ENTITY_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), ("tex
                  ("application/ld+json", "jsonld"), ("application/n-triples", "ntriples"),
                  ("application/rdf+xml", "rdfxml"), ("application/x-turtle", "turtle"),
                  ("text/plain", "ntriples"), ("application/json", "jsonld")]
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 TRUNCATED, ROWS = "Culturegraph-Truncated", "Culturegraph-Rows"
 
 
-def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | None = None) -> Starlette:
+def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | None = None,
+               notice: Callable[[str], None] | None = None) -> Starlette:
     """The ASGI app serving ``cg`` (a :class:`~culturegraph.api.CultureGraph`).
 
     :param settings: limits and switches (default: ``cg.settings``): ``query_timeout``, ``max_rows``,
-        ``max_body_bytes``, ``query_workers``, ``allow_service``, ``base_iri``, ``default_lang``.
+        ``max_response_bytes``, ``max_body_bytes``, ``client_timeout``, ``query_workers``, ``worker_memory``,
+        ``allow_service``, ``base_iri``, ``default_lang``.
     :param queue_limit: requests that may wait for a busy worker pool before a 503 (default 8 per worker).
+    :param notice: told once at start-up, in a sentence, of each promise the platform cannot keep (query
+        workers without network isolation or memory limit).
     """
     import jinja2
 
@@ -95,9 +102,15 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         state["describer"] = Describer(cg.store, st.base_iri, st.default_lang)
         state["graphs"] = sorted(str(g.value) for g in cg.store.named_graphs() if isinstance(g, ox.NamedNode))
         pool = WorkerPool(worker_source(cg), size=st.query_workers, timeout=st.query_timeout,
-                          prefixes=all_prefixes(st.base_iri), base_iri=st.base_iri, queue_limit=queue_limit)
+                          prefixes=all_prefixes(st.base_iri), base_iri=st.base_iri, queue_limit=queue_limit,
+                          allow_service=tuple(st.allow_service), memory_mb=st.worker_memory)
         await pool.start()
         state["pool"] = pool
+        if notice is not None:
+            for what, why in sorted(pool.notes.items()):
+                if why:
+                    missing = "network isolation" if what == "network" else "a memory limit"
+                    notice(f"note: query workers run without {missing}: {why}")
         try:
             yield
         finally:
@@ -111,7 +124,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         lang = request_lang(request, st.default_lang)
         html = env.get_template(name).render(lang=lang, langs=LANGS, path=path or request.url.path,
                                              query_string=request.url.query, **context)
-        return HTMLResponse(html, status_code=code, headers={"Content-Security-Policy": CSP})
+        return HTMLResponse(html, status_code=code)
 
     # ------------------------------------------------------------------ errors
     def error_response(request: Request, status: int, detail: str,
@@ -140,9 +153,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     async def sparql(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers={"Allow": "GET, POST, HEAD, OPTIONS"})
-        from .sparql_guard import inspect_query
-
-        preq = await read_request(request, st.max_body_bytes)
+        preq = await read_request(request, st.max_body_bytes, st.client_timeout)
         accept = request.headers.get("accept")
         if preq is None:
             if prefers_html(accept):
@@ -150,27 +161,32 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             if "triples" not in state:  # distinct triples of the union graph: counted once, off the event loop
                 state["triples"] = await asyncio.to_thread(count_triples)
             return rdf_response(request, service_graph(request), "Service description")
-        info = inspect_query(preq.query, st.allow_service)
         fmt_param = preq.first("format")
         if request.method == "GET" and not fmt_param and prefers_html(accept):
             return RedirectResponse("/?" + urlencode({"query": preq.query}), status_code=303)
-        kind = "graph" if info.form in ("construct", "describe") else "select"
-        fmt = choose_format(kind, fmt_param, accept)
         for iri in (preq.default_graphs or []) + (preq.named_graphs or []):
             check_iri(iri)
-        job = Job(preq.query, result_format=fmt.key if kind == "select" else "json",
-                  graph_format=fmt.key if kind == "graph" else "turtle",
-                  default_graphs=preq.default_graphs, named_graphs=preq.named_graphs,
-                  union=not info.has_from, max_rows=st.max_rows)
-        return await run_job(request, job, bool(preq.first("download")))
+        # the worker reads the query (the guard, its form) and picks the format for its form
+        return await run_job(request, make_job(preq.query, fmt_param, accept, default_graphs=preq.default_graphs,
+                                               named_graphs=preq.named_graphs), bool(preq.first("download")))
+
+    def make_job(text: str, fmt_param: str | None, accept: str | None, **kw: Any) -> Job:
+        keys, refusals = formats_for(fmt_param, accept)
+        if len(refusals) == 3:  # nothing for any form: say so without running anything
+            raise ProtocolError(406, refusals["select"])
+        return Job(text, result_format=keys.get("select", "json"), ask_format=keys.get("ask", "json"),
+                   graph_format=keys.get("graph", "turtle"), not_acceptable=refusals, max_rows=st.max_rows,
+                   max_bytes=st.max_response_bytes, **kw)
 
     async def run_job(request: Request, job: Job, download: bool, name: str = "results") -> Response:
         outcome = await state["pool"].run(job)
         table = GRAPH_FORMATS if outcome.kind == "graph" else RESULT_FORMATS
         f = table[outcome.fmt]
         headers = {"Vary": "Accept", ROWS: str(outcome.rows), "Cache-Control": "no-store"}
-        if outcome.truncated:
+        if outcome.truncated == "rows":
             headers[TRUNCATED] = f"true; max-rows={st.max_rows}"
+        elif outcome.truncated:
+            headers[TRUNCATED] = f"true; max-bytes={st.max_response_bytes}"
         if download:
             headers["Content-Disposition"] = f'attachment; filename="{name}.{f.extension}"'
         body = b"" if request.method == "HEAD" else outcome.body
@@ -199,13 +215,9 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             own = {k: v for k, v in params.items() if k != "name"}  # name= picks the query on the page
             page_params = {"name": q.name, **own, **({"lang": lang} if lang else {})}
             return RedirectResponse("/?" + urlencode(page_params), status_code=303)
-        kind = "graph" if q.form in ("CONSTRUCT", "DESCRIBE") else "select"
-        fmt = choose_format(kind, fmt_param, accept)
         text, substitutions = bound(q, bindings)  # as the CLI binds them (queries.run_local)
-        job = Job(text, result_format=fmt.key if kind == "select" else "json",
-                  graph_format=fmt.key if kind == "graph" else "turtle", max_rows=st.max_rows,
-                  substitutions={k: term_spec(v) for k, v in substitutions.items()} or None,
-                  drop=tuple(bindings))
+        job = make_job(text, fmt_param, accept, drop=tuple(bindings),
+                       substitutions={k: term_spec(v) for k, v in substitutions.items()} or None)
         return await run_job(request, job, download, q.name)
 
     def registry() -> list[Any]:
@@ -240,6 +252,9 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
 
     # ------------------------------------------------------------------ /id/…
     async def entity(request: Request) -> Response:
+        return await run_in_threadpool(entity_page, request)  # rendering runs off the event loop
+
+    def entity_page(request: Request) -> Response:
         path = request.path_params["path"]
         fmt = None
         stem, dot, ext = path.rpartition(".")
@@ -247,7 +262,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             path, fmt = stem, DOC_EXTENSIONS[ext]
         iri = st.base_iri + "id/" + path
         d = describer()
-        if not d.exists(iri):
+        if not is_iri(iri) or not d.exists(iri):
             raise NotFound(f"no entity {iri} in this dataset")
         headers = {"Vary": "Accept"}
         if fmt is None:
@@ -271,6 +286,9 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
 
     # ------------------------------------------------------------------ /store (Graph Store Protocol, read-only)
     async def graph_store(request: Request) -> Response:
+        return await run_in_threadpool(graph_store_answer, request)
+
+    def graph_store_answer(request: Request) -> Response:
         """SPARQL 1.1 Graph Store HTTP Protocol, read-only: ``GET ?graph=IRI`` (one record's named graph)
         or ``GET ?default`` (the default graph: the union of all graphs, as queries see it). Anything that
         would write answers 405 (the route takes only GET and HEAD)."""
@@ -282,8 +300,9 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         if "graph" in params:
             name = params["graph"]
             check_iri(name)
-            quads = cg.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-            triples = sorted({q.triple for q in quads}, key=str)
+            # the iterator is used up here: pyoxigraph's iterators may not be dropped on another thread
+            triples = sorted({q.triple for q in cg.store.quads_for_pattern(None, None, None, ox.NamedNode(name))},
+                             key=str)
             if not triples:
                 raise NotFound(f"no graph {name} in this dataset")
         else:
@@ -301,7 +320,10 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
                     timeout=st.query_timeout, formats=list(RESULT_FORMATS.values()))
 
     async def labels(request: Request) -> Response:
-        body = await read_body(request, st.max_body_bytes)
+        body = await read_body(request, st.max_body_bytes, st.client_timeout)
+        return await run_in_threadpool(labels_answer, body)
+
+    def labels_answer(body: bytes) -> Response:
         try:
             data = json.loads(body or b"{}")
             iris = [str(i) for i in data.get("iris", [])][:st.max_rows * 4]
@@ -318,11 +340,11 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     view_pages = PageCache(cg)
 
     async def views(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
         body, status = await run_in_threadpool(view_pages, request.path_params["preset"],
                                                dict(request.query_params))
-        return Response(body, status_code=status, media_type="text/html; charset=utf-8")
+        # a drawn view brings its own policy (inline scripts allowed by hash); an error page gets the server's
+        headers = {"Content-Security-Policy": VIEW_CSP} if status == 200 else None
+        return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
@@ -337,7 +359,8 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers: dict[Any, Any] = {CultureGraphError: on_error, HTTPException: on_error, Exception: on_error}
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+    middleware = [Middleware(HardeningHeaders),
+                  Middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                              allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                              allow_headers=["Accept", "Content-Type", "Accept-Language"],
                              expose_headers=[TRUNCATED, ROWS, "Content-Location"], max_age=86400)]
@@ -352,6 +375,15 @@ def check_iri(iri: str) -> None:
         ox.NamedNode(iri)
     except ValueError as exc:
         raise QueryError(f"not an IRI: {iri!r} ({exc})") from exc
+
+
+def is_iri(text: str) -> bool:
+    """True when ``text`` is an absolute IRI (an entity path with a space or ``%`` in it is not)."""
+    try:
+        check_iri(text)
+    except QueryError:
+        return False
+    return True
 
 
 def prefers_html(accept: str | None) -> bool:
@@ -372,12 +404,32 @@ def error_media(accept: str | None) -> str:
 
 def request_lang(request: Request, default: str) -> str:
     """``?lang=`` or the first language of ``Accept-Language`` or ``default``."""
-    lang = request.query_params.get("lang")
-    if lang:
-        return lang.strip().lower()[:35] or default
-    header = request.headers.get("accept-language")
-    if header:
-        ranges = [(r, q) for r, q in parse_accept(header) if r != "*"]
-        if ranges:
-            return max(ranges, key=lambda r: r[1])[0].split("-")[0][:8]
+    lang = request.query_params.get("lang", "").strip().lower()
+    if _LANG.fullmatch(lang):
+        return lang
+    header = request.headers.get("accept-language") or ""
+    ranges = [(r.strip().lower(), q) for r, q in _language_ranges(header)]
+    ranges = [(r, q) for r, q in ranges if q > 0 and _LANG.fullmatch(r)]
+    if ranges:
+        return max(ranges, key=lambda r: r[1])[0].split("-")[0]
     return default
+
+
+_LANG = re.compile(r"[a-z]{2,8}(?:-[a-z0-9]{1,8})*")
+
+
+def _language_ranges(header: str) -> list[tuple[str, float]]:
+    """``[(language range, q)]`` of an Accept-Language header; ill-formed elements are skipped."""
+    out = []
+    for part in header.split(","):
+        tag, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        out.append((tag, q))
+    return out

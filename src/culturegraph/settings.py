@@ -27,7 +27,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (HTTP 504)."),
     Setting("max_rows", 10_000, "Most result rows returned for one query; the client is told when cut."),
     Setting("max_body_bytes", 1_000_000, "Largest request body the endpoint accepts (HTTP 413 above)."),
+    Setting("max_response_bytes", 20_000_000, "Largest result body the endpoint sends; rows past it are left out "
+            "and the client is told (as with max_rows)."),
     Setting("query_workers", 2, "Worker processes that run endpoint queries (killed and replaced on timeout)."),
+    Setting("worker_memory", 1024, "Megabytes a query worker may use beyond the loaded data; a query needing "
+            "more is stopped (HTTP 422) and the worker replaced. 0 = no limit."),
+    Setting("client_timeout", 30.0, "Seconds a client may take to send a request's headers, and again its body "
+            "(HTTP 408 or a closed connection after)."),
     Setting("allow_service", (), "SPARQL SERVICE endpoints a query may call; empty = SERVICE refused."),
     Setting("default_lang", "en", "Label language when none is asked for (fallback: requested, en, any)."),
     Setting("store", "oxigraph", "Query engine: 'oxigraph' (pyoxigraph, default) or 'memory' (rdflib)."),
@@ -49,7 +55,10 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
+    max_response_bytes: int = 20_000_000
     query_workers: int = 2
+    worker_memory: int = 1024
+    client_timeout: float = 30.0
     allow_service: tuple[str, ...] = field(default_factory=tuple)
     default_lang: str = "en"
     store: str = "oxigraph"

@@ -7,6 +7,8 @@ Nothing here runs a query. :func:`read_request` turns an HTTP request into a :cl
 
 from __future__ import annotations
 
+import asyncio
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
@@ -74,21 +76,22 @@ _FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``[(media range, q)]`` from an Accept header (an absent header accepts anything).
+    """``[(media range, q)]`` from an Accept header. An absent header, or one without a single well-formed
+    range (``Accept: ,``), accepts anything; ill-formed elements are skipped.
 
     Hand-written because it is twenty lines: the libraries that do it (werkzeug, python-mimeparse) are
     not otherwise needed here.
 
     >>> parse_accept("text/turtle;q=0.5, application/ld+json")
     [('text/turtle', 0.5), ('application/ld+json', 1.0)]
+    >>> parse_accept(" ; , ")
+    [('*/*', 1.0)]
     """
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
     out = []
-    for part in header.split(","):
+    for part in (header or "").split(","):
         pieces = [p.strip() for p in part.split(";")]
         mtype = pieces[0].lower()
-        if not mtype:
+        if not _RANGE.fullmatch(mtype):
             continue
         q = 1.0
         for param in pieces[1:]:
@@ -99,7 +102,10 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                 except ValueError:
                     q = 0.0
         out.append((mtype, q))
-    return out
+    return out or [("*/*", 1.0)]
+
+
+_RANGE = re.compile(r"[a-z0-9!#$&^_.+*-]+/[a-z0-9!#$&^_.+*-]+|\*")
 
 
 def negotiate(accept: str | None, offers: list[tuple[str, str]]) -> str | None:
@@ -142,27 +148,50 @@ def _quality(mtype: str, ranges: list[tuple[str, float]]) -> float:
     return found[1] if found else 0.0
 
 
+ASK_FORMATS = ("json", "xml")  # SPARQL 1.1 defines no CSV or TSV form of a boolean
+
+
 def choose_format(kind: str, fmt_param: str | None, accept: str | None) -> Format:
-    """The serialisation for a result of ``kind`` (``select``/``ask`` or ``graph``).
+    """The serialisation for a result of ``kind`` (``select``, ``ask`` or ``graph``).
 
     :raises ProtocolError: 406 when neither ``format=`` nor ``Accept`` names something we can produce.
     """
     graph = kind in ("graph", "construct", "describe")
     table, offers = (GRAPH_FORMATS, GRAPH_OFFERS) if graph else (RESULT_FORMATS, RESULT_OFFERS)
+    if kind == "ask":
+        table = {k: f for k, f in RESULT_FORMATS.items() if k in ASK_FORMATS}
+        offers = [o for o in RESULT_OFFERS if o[1] in ASK_FORMATS]
     if fmt_param:
         name = fmt_param.strip().lower()
         alias = _FORMAT_ALIASES.get(name)
         key = (alias[1] if graph else alias[0]) if alias else dict(offers).get(name)
-        if key is None:
+        if kind == "ask" and (key in ("csv", "tsv") or name in ("text/csv", "text/tab-separated-values")):
+            raise ProtocolError(406, f"format={fmt_param!r}: an ASK result has no CSV or TSV form (the SPARQL "
+                                "1.1 CSV and TSV result formats define none); use json or xml")
+        if key is None or key not in table:
             types = ", ".join(f.media_type for f in table.values())
             raise ProtocolError(406, f"format={fmt_param!r} is not available for this query; use one of "
                                 f"{', '.join(table)} (or the media types {types})")
         return table[key]
     key = negotiate(accept, offers)
     if key is None:
-        raise ProtocolError(406, f"nothing in Accept: {accept!r} can be produced for this query; available: "
+        what = "an ASK query (a boolean has no CSV or TSV form)" if kind == "ask" else "this query"
+        raise ProtocolError(406, f"nothing in Accept: {accept!r} can be produced for {what}; available: "
                             f"{', '.join(f.media_type for f in table.values())}")
     return table[key]
+
+
+def formats_for(fmt_param: str | None, accept: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The format key for each result kind (``select``, ``ask``, ``graph``) the client accepts, and the
+    406 message of each kind it accepts nothing for: the query's form, known only once it is read, picks."""
+    keys: dict[str, str] = {}
+    refusals: dict[str, str] = {}
+    for kind in ("select", "ask", "graph"):
+        try:
+            keys[kind] = choose_format(kind, fmt_param, accept).key
+        except ProtocolError as exc:
+            refusals[kind] = str(exc)
+    return keys, refusals
 
 
 @dataclass
@@ -195,23 +224,29 @@ def _qs(raw: bytes | str) -> dict[str, list[str]]:
         raise ProtocolError(400, "the request parameters are not valid percent-encoded UTF-8") from exc
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) anything larger than ``limit`` bytes before reading it all."""
+async def read_body(request: Request, limit: int, timeout: float | None = None) -> bytes:
+    """The request body, refusing (413) anything larger than ``limit`` bytes before reading it all, and
+    (408) a body that has not all arrived within ``timeout`` seconds."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise ProtocolError(413, f"request body of {int(declared):,} bytes is larger than the "
                             f"{limit:,} bytes this endpoint accepts (setting max_body_bytes)")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"request body is larger than the {limit:,} bytes this endpoint "
-                                "accepts (setting max_body_bytes)")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ProtocolError(413, f"request body is larger than the {limit:,} bytes this endpoint "
+                                        "accepts (setting max_body_bytes)")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ProtocolError(408, f"the request body did not arrive within {timeout:g} s (setting "
+                            "client_timeout)", {"Connection": "close"}) from None
     return b"".join(chunks)
 
 
-async def read_request(request: Request, max_body: int) -> ProtocolRequest | None:
+async def read_request(request: Request, max_body: int, timeout: float | None = None) -> ProtocolRequest | None:
     """Parse a protocol request; None for a GET without ``query`` (the service description).
 
     :raises ProtocolError: 400 (several queries, bad encoding, missing or wrong Content-Type is 415),
@@ -241,7 +276,7 @@ async def read_request(request: Request, max_body: int) -> ProtocolRequest | Non
                                 "application/x-www-form-urlencoded or application/sparql-query")
         if charset not in (None, "utf-8", "utf8"):
             raise ProtocolError(400, f"charset={charset} is not accepted: SPARQL requests are UTF-8")
-        body = await read_body(request, max_body)
+        body = await read_body(request, max_body, timeout)
         if mtype == "application/x-www-form-urlencoded":
             params = {**url_params, **_qs(body)}
             if "update" in params:

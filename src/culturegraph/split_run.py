@@ -147,7 +147,7 @@ def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, s
     for half in plan.halves:
         check_service(half, engine.allow_service)
     subs = {ox.Variable(k): engine._ox(v) for k, v in (substitutions or {}).items()} or None
-    out: list[tuple[list[str], list[str], bool] | None] = [None, None]
+    out: list[tuple[list[str], list[str], str] | None] = [None, None]
 
     def run(i: int) -> None:  # the evaluation and the TSV writer release the GIL
         with contextlib.suppress(Exception):  # any failure: the caller runs the whole text, which reports it
@@ -175,7 +175,7 @@ def run_halves(engine: OxigraphEngine, plan: SplitPlan, *, prefixes: dict[str, s
             return None
         merged = merge(first, first_keys, second, second_keys)
         cut = limit is not None and 0 <= limit < len(merged)
-        truncated = out[0][2] or out[1][2] or cut
+        truncated = bool(out[0][2] or out[1][2] or cut)
         if cut:
             merged = merged[:limit]
         if plan.added:

@@ -32,18 +32,30 @@ class _Enough(Exception):
 
 class _CappedSink:
     """A binary file-like object for ``serialize``: keeps the chunks, counts the lines, stops the writer
-    once it holds the header and ``limit + 1`` rows (one more than kept says the result was cut)."""
+    once it holds the header and ``limit + 1`` rows (one more than kept says the result was cut), or more
+    than ``max_bytes``."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, max_bytes: int | None):
         self.parts: list[bytes] = []
         self.lines = 0
+        self.size = 0
         self.stop_at = limit + 2
+        self.max_bytes = max_bytes
+        self.full = False  # stopped for the bytes
+        self.stopped = False
 
     def write(self, chunk: Any) -> int:
+        if self.stopped:  # pyoxigraph's buffered writer offers its last chunk again when dropped
+            raise _Enough
         data = bytes(chunk)
         self.parts.append(data)
         self.lines += data.count(b"\n")
+        self.size += len(data)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            self.full = self.stopped = True
+            raise _Enough
         if self.lines >= self.stop_at:
+            self.stopped = True
             raise _Enough
         return len(data)
 
@@ -51,21 +63,34 @@ class _CappedSink:
         pass
 
 
-def tsv_lines(solutions: ox.QuerySolutions, limit: int | None) -> tuple[list[str], bool]:
-    """The TSV lines of the rows (no header, no line ends; at most ``limit``, ``None`` = all) and whether
-    more rows existed. Cells are the terms' Turtle syntax, ``""`` when unbound; a cell never holds a tab or
-    a line break (the writer escapes them in strings)."""
-    if limit is None or limit < 0:
+def tsv_lines(solutions: ox.QuerySolutions, limit: int | None, max_bytes: int | None = None) -> tuple[list[str], str]:
+    """The TSV lines of the rows (no header, no line ends; at most ``limit``, ``None`` = all; at most
+    ``max_bytes`` of them with their line ends) and why more rows were left out: ``"rows"``, ``"bytes"`` or ``""`` (none
+    were). Cells are the terms' Turtle syntax, ``""`` when unbound; a cell never holds a tab or a line break
+    (the writer escapes them in strings)."""
+    full = False
+    if (limit is None or limit < 0) and max_bytes is None:
         parts = [solutions.serialize(format=_TSV) or b""]
         limit = -1
     else:
-        sink = _CappedSink(limit)
+        if limit is None or limit < 0:
+            limit = -1
+        sink = _CappedSink(limit if limit >= 0 else 1 << 62, max_bytes)
         with contextlib.suppress(_Enough):
             solutions.serialize(sink, format=_TSV)  # type: ignore[arg-type]  # write + flush suffice
-        parts = sink.parts
+        parts, full = sink.parts, sink.full
     body = b"".join(parts).decode().split("\n")[1:-1]  # after the header; the last line may be cut off
-    truncated = 0 <= limit < len(body)
-    return (body[:limit] if truncated else body), truncated
+    if 0 <= limit < len(body):
+        return body[:limit], "rows"
+    if full:  # keep the lines that fit in max_bytes (with their line ends)
+        size, n = 0, 0
+        for line in body:
+            size += len(line.encode()) + 1
+            if size > max_bytes:  # type: ignore[operator]
+                break
+            n += 1
+        return body[:n], "bytes"
+    return body, ""
 
 
 class TsvRows:
@@ -83,7 +108,8 @@ class TsvRows:
     def read(self, solutions: ox.QuerySolutions, limit: int | None) -> tuple[list[tuple[Any, ...]], bool]:
         """The rows (at most ``limit``; ``None`` = all) and whether more existed."""
         width = len(solutions.variables)
-        body, truncated = tsv_lines(solutions, limit)
+        body, cut = tsv_lines(solutions, limit)
+        truncated = bool(cut)
         if not width:  # no variables: every row is an empty line
             return [()] * len(body), truncated
         return self.convert_cells([line.split("\t") for line in body]), truncated
