@@ -353,7 +353,7 @@ def test_an_interrupted_release_leaves_no_matching_key(monkeypatch: pytest.Monke
     key = folder.parent / f"{folder.name}.key.json"
     assert key.is_file()
 
-    def failing_write(files: dict[Path, bytes]) -> None:
+    def failing_write(files: dict[Path, bytes], **_: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(cg_io, "write_files", failing_write)

@@ -297,3 +297,39 @@ def test_graph_store_protocol_read_only(tmp_path) -> None:
                                headers={"Content-Type": "application/n-triples"})
             assert r.status_code == 405, method
             assert r.json()["error"]["status"] == 405
+
+
+@pytest.mark.parametrize(("method", "path", "accept", "csp"), [
+    ("GET", "/", "text/html", "server"),
+    ("GET", "/sparql?query=ASK%7B%7D", None, None),
+    ("GET", "/sparql?query=SELECT%20*%20%7B", "text/html", "server"),  # an error page
+    ("GET", "/id/person/lee-kyogu", "text/html", "server"),
+    ("GET", "/id/person/lee-kyogu", "text/turtle", None),
+    ("GET", "/id/person/nobody", "application/json", None),
+    ("GET", "/static/app.js", None, None),
+    ("GET", "/views/organisations", "text/html", "view"),
+    ("GET", "/views/no-such-view", "text/html", "server"),
+    ("GET", "/queries", None, None),
+    ("GET", "/catalog", "text/turtle", None),
+    ("OPTIONS", "/sparql", None, None),
+])
+def test_every_response_carries_the_hardening_headers(client, method, path, accept, csp):
+    from culturegraph.http_limits import CSP, VIEW_CSP
+
+    headers = {"Accept": accept} if accept else {}
+    if method == "OPTIONS":
+        headers |= {"Origin": "http://elsewhere.example", "Access-Control-Request-Method": "POST"}
+    r = client.request(method, path, headers=headers)
+    assert r.status_code < 500
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    policies = r.headers.get_list("content-security-policy")
+    assert policies == {"server": [CSP], "view": [VIEW_CSP], None: []}[csp], policies
+    if csp == "view":  # its own policy is in the page: inline scripts by hash, nothing else
+        assert "script-src 'sha256-" in r.text and "connect-src 'none'" in r.text
+
+
+def test_cors_stays_open_for_the_read_only_endpoint(client):
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in r.headers

@@ -186,7 +186,7 @@ class CultureGraph:
         # the content key lets query/serve load the dump instead of the YAML while the data is unchanged
         dumps[KEY_FILE] = key_record(self, len(self.ox_quads), dumps[DUMP_FILE])
         files = {out_dir / name: data for name, data in dumps.items()}
-        write_files(files)
+        write_files(files, base=out_dir)
         if self.settings.store_path:
             self.engine  # noqa: B018 -- (re)builds the on-disk store when its key is stale
         return {p.name: p for p in files}

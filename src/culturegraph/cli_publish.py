@@ -39,7 +39,7 @@ def export_cmd(root: str | None, fmt: str, output: str | None, framed: str | Non
     cg = make_graph(root)
     if framed:
         docs = framed_documents(cg)
-        write_files({Path(framed) / name: data for name, data in docs.items()})
+        write_files({Path(framed) / name: data for name, data in docs.items()}, base=Path(framed))
         click.echo(f"wrote {len(docs) - 1:,} framed JSON-LD documents and context.jsonld to {framed}", err=True)
         if output is None:
             return
@@ -47,7 +47,7 @@ def export_cmd(root: str | None, fmt: str, output: str | None, framed: str | Non
     if fmt == "csv":
         if output in (None, "-"):
             raise ExportError("csv writes several tables: give a folder with -o")
-        write_files({Path(output) / name: data for name, data in files.items()})
+        write_files({Path(output) / name: data for name, data in files.items()}, base=Path(output))
         click.echo(f"wrote {len(files)} CSV files to {output}", err=True)
         return
     (data,) = files.values()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 #: the server's own pages: scripts, styles, images and fetches from this origin only, no framing
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 #: sent with a network view, whose own <meta> policy allows its inline scripts by hash; a header adds what
 #: a <meta> policy cannot say

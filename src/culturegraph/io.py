@@ -9,7 +9,7 @@ never leaves a half-written dump and never touches the previous ``dist/``.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
@@ -127,14 +127,27 @@ def _sort_prefix_lines(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
-def write_files(files: dict[Path, bytes]) -> None:
-    """Write every file to a temporary sibling first; rename them into place only when all are written."""
+def write_files(files: dict[Path, bytes], *, base: Path | None = None) -> None:
+    """Write every file to a temporary sibling first; rename them into place only when all are written.
+
+    Files get the mode a plain ``open()`` would give them (``0o666`` less the umask: 0644 under umask 022),
+    so a folder copied to a web server serves them. ``base`` is a folder the caller named (``--out``,
+    ``-o DIR``): it and the folders below it are created, but its own parent must exist. Without ``base``
+    every file's folder must exist already.
+
+    :raises ExportError: a folder that must exist does not (named in the message); nothing is written then.
+    """
+    from .errors import ExportError
+
+    for target in files:
+        must = base.parent if base is not None and target.is_relative_to(base) else target.parent
+        if not must.is_dir():
+            raise ExportError(f"cannot write {target}: the folder {must} does not exist")
     temps: list[tuple[Path, Path]] = []
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=target.parent)
-            tmp = Path(tmp_name)
+            tmp, fd = _create_temp(target)
             temps.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -148,6 +161,18 @@ def write_files(files: dict[Path, bytes]) -> None:
                 leftover.unlink()
 
 
+def _create_temp(target: Path) -> tuple[Path, int]:
+    """A new file beside ``target``, opened for writing with mode ``0o666`` (the kernel applies the umask,
+    as for ``open()``; ``tempfile.mkstemp`` would make it 0600, and the rename keeps that)."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 def write_file(target: Path, data: bytes) -> None:
-    """Atomically write one file."""
+    """Atomically write one file into an existing folder."""
     write_files({target: data})

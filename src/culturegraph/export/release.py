@@ -267,17 +267,18 @@ def write_release(cg: CultureGraph, out: str | Path | None = None, *, validate: 
     opts = resolve_options(cg, **options)
     key = key_record(bundle_key(cg, opts), opts)  # before the build: the data as loaded, not as edited since
     files = build_release(cg, **options)
-    folder = (Path(out) if out is not None else cg.root / "dist" / "release") / opts["version"]
+    base = Path(out) if out is not None else cg.root / "dist"
+    folder = (Path(out) if out is not None else base / "release") / opts["version"]
     old = folder / "SHA256SUMS"
     stale = []
     if old.is_file():
         listed = [line.split("  ", 1)[1] for line in old.read_text(encoding="utf-8").splitlines() if "  " in line]
         stale = [folder / p for p in listed if p not in files and ".." not in Path(p).parts]
     key_path(folder).unlink(missing_ok=True)  # an interrupted write must not leave a key that matches
-    write_files({folder / p: data for p, data in files.items()})
+    write_files({folder / p: data for p, data in files.items()}, base=base)
     for path in stale:
         path.unlink(missing_ok=True)
-    write_files({key_path(folder): key})
+    write_files({key_path(folder): key}, base=base)
     return folder, files
 
 

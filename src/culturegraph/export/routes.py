@@ -13,31 +13,16 @@ if TYPE_CHECKING:
     from starlette.routing import Route
 
 OFFERS = [("text/turtle", "turtle"), ("application/n-triples", "ntriples"), ("application/rdf+xml", "rdfxml"),
-          ("application/ld+json", "jsonld"), ("text/plain", "ntriples"), ("*/*", "turtle")]
+          ("application/ld+json", "jsonld"), ("text/plain", "ntriples")]
 MEDIA = {"turtle": "text/turtle; charset=utf-8", "ntriples": "application/n-triples",
          "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
 
 
 def _pick(accept: str | None) -> str | None:
     """The format for an Accept header (quality values honoured; Turtle when anything goes)."""
-    if not accept:
-        return "turtle"
-    best: tuple[float, int, str] | None = None
-    for part in accept.split(","):
-        media, *params = [x.strip() for x in part.split(";")]
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        for rank, (offer, fmt) in enumerate(OFFERS):
-            if q > 0 and (media == offer or media in ("*/*", offer.split("/")[0] + "/*")):
-                if best is None or (q, -rank) > (best[0], -best[1]):
-                    best = (q, rank, fmt)
-                break
-    return best[2] if best else None
+    from ..sparql_protocol import negotiate
+
+    return negotiate(accept, OFFERS)
 
 
 def publishing_routes(cg: Any) -> list[Route]:
