@@ -41,3 +41,17 @@ def test_runner_at_10k(tmp_path: Path) -> None:
     summary = record["summary"]["sizes"]["10k"]
     assert summary["speedup_geomean"] > 1 and summary["overhead_geomean"] > 0
     assert summary["materialised_geomean"] > 0
+
+
+@pytest.mark.slow
+def test_load_benchmark_small(tmp_path: Path) -> None:
+    """``python -m benchmarks.load`` with few requests: every status as it must be, workers back after the
+    timeouts, no process left behind."""
+    res = subprocess.run([sys.executable, "-m", "benchmarks.load", "--mixed", "120", "--timeouts", "8",
+                          "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    (saved,) = tmp_path.glob("load-*.json")
+    record = json.loads(saved.read_text(encoding="utf-8"))
+    assert record["ok"] and record["mixed"]["unexpected"] == 0 and record["timeouts"]["unexpected"] == 0
+    assert set(record["mixed"]["statuses"]) >= {"200", "400", "403", "404"}
+    assert record["processes"]["left_after_stop"] == [] and record["recovery"]["workers_after"] == 2

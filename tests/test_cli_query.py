@@ -251,3 +251,30 @@ def test_endpoint_errors_are_one_readable_message(endpoint: str) -> None:
     assert res.exit_code == 1 and "refused the query" in res.stderr and "Traceback" not in res.stderr
     res = invoke("query", "host-cities", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
     assert res.exit_code == 1 and "cannot reach endpoint" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("template", ["ESCAPE", "PREFIX"])
+def test_local_queries_get_the_endpoints_guard(template: str) -> None:
+    """``culturegraph query`` and ``CultureGraph.query`` run in the user's process, without the workers'
+    sandbox: the guard is what refuses SERVICE there, in the spellings that once got past it."""
+    from culturegraph.api import CultureGraph
+    from culturegraph.errors import QueryRefused
+    from tests.server_helpers import Listener
+
+    listener = Listener()
+    try:
+        queries = {"ESCAPE": f'SELECT * WHERE {{ BIND("a\\u0022" AS ?x) SERVICE <{listener.url}> {{ ?a ?b ?c }} }}',
+                   "PREFIX": f"PREFIX : <{listener.url}/> SELECT * WHERE {{ ?s ?p ?o SERVICE:x {{ ?a ?b ?c }} }}"}
+        query = queries[template]
+        res = run_cli("query", "--sparql", query)
+        assert res.returncode != 0 and "SERVICE" in res.stderr and "Traceback" not in res.stderr
+        with pytest.raises(QueryRefused):
+            CultureGraph().query(query)
+        assert listener.accepted == 0
+    finally:
+        listener.close()
+
+
+def test_a_local_query_nested_too_deep_is_an_error_not_a_crash() -> None:
+    res = run_cli("query", "--sparql", "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }")
+    assert res.returncode == 1 and "nested more than 100 levels" in res.stderr, res.stderr[-500:]

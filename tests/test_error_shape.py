@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import FIXTURES, copy_project
 from tests.server_helpers import Server
+from tests.test_query_workers import memory_bomb
 
 pytestmark = pytest.mark.server
 TEXT = "text/plain, text/csv;q=0.9"  # a client that wants text (and takes CSV results)
@@ -20,10 +21,11 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """One worker, no queue, a 3 s limit and a 2 kB body limit: every error status is easy to reach."""
+    """One worker, no queue, a 3 s limit, a 2 kB body limit and 150 MB per query: every error status is easy
+    to reach."""
     root = copy_project(tmp_path_factory.mktemp("errors") / "mini", FIXTURES / "mini" / "data")
     srv = Server(root, "--workers", "1", "--queue", "0", "--timeout", "3",
-                 env={"CULTUREGRAPH_MAX_BODY_BYTES": "2000"})
+                 env={"CULTUREGRAPH_MAX_BODY_BYTES": "2000", "CULTUREGRAPH_WORKER_MEMORY": "150"})
     yield srv
     srv.stop()
 
@@ -54,7 +56,18 @@ REQUESTS = {
     406: ("GET", "/sparql", {"query": "ASK {}", "format": "png"}, None, {}),
     413: ("POST", "/sparql", None, b"ASK {} #" + b"x" * 3000, {"Content-Type": "application/sparql-query"}),
     415: ("POST", "/sparql", None, b"ASK {}", {"Content-Type": "text/plain"}),
+    422: ("GET", "/sparql", {"query": memory_bomb()}, None, {}),
 }
+
+
+def wait_for_the_worker(http: httpx.Client) -> None:
+    """After a 422 or 504 the only worker is being replaced (in the background): wait for it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if http.get("/sparql", params={"query": "ASK {}"}).status_code == 200:
+            return
+        time.sleep(0.1)
+    pytest.fail("no worker came back")
 
 
 @pytest.mark.parametrize("status", sorted(REQUESTS))
@@ -62,12 +75,17 @@ def test_error_shape_json(http, status):
     method, path, params, body, headers = REQUESTS[status]
     r = http.request(method, path, params=params, content=body, headers={"Accept": "application/json", **headers})
     check_shape(r, status)
+    if status == 422:
+        assert "more than 150 MB" in r.json()["error"]["detail"]
+        wait_for_the_worker(http)
 
 
 @pytest.mark.parametrize("status", sorted(REQUESTS))
 def test_error_shape_plain_text(http, status):
     method, path, params, body, headers = REQUESTS[status]
     r = http.request(method, path, params=params, content=body, headers={"Accept": TEXT, **headers})
+    if status == 422:
+        wait_for_the_worker(http)
     assert r.status_code == status
     assert r.headers["content-type"].startswith("text/plain")
     assert r.text.startswith(f"{status} {HTTPStatus(status).phrase}: ")
@@ -96,10 +114,4 @@ def test_error_shape_503_and_504(server, http):
         timed_out = fut.result()
     err = check_shape(timed_out, 504)
     assert "3 s" in err["detail"]
-    deadline = time.monotonic() + 30  # the replacement worker starts in the background
-    while time.monotonic() < deadline:
-        if http.get("/sparql", params={"query": "ASK {}"}).status_code == 200:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("no worker came back after the timeout")
+    wait_for_the_worker(http)  # the replacement worker starts in the background

@@ -321,3 +321,19 @@ def test_a_client_slow_to_send_its_body_gets_a_408(server, http):
         took = time.monotonic() - started
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert CLIENT_TIMEOUT - 0.5 < took < CLIENT_TIMEOUT + 3, took
+
+
+# ---------------------------------------------------------------------------------------------- start-up notes
+def test_serve_says_at_start_up_when_workers_keep_the_network(tmp_path, server):
+    assert not any(line.startswith("note:") for line in server.output), server.output  # isolated here
+    root = copy_project(tmp_path / "mini", FIXTURES / "mini" / "data")
+    srv = Server(root, "--workers", "1", env={"CULTUREGRAPH_ALLOW_SERVICE": "http://127.0.0.1:9/sparql"})
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("note:" in line for line in srv.output):
+            time.sleep(0.1)
+        notes = [line for line in srv.output if line.startswith("note:")]
+        assert notes == ["note: query workers run without network isolation: SERVICE may call the endpoints "
+                         "listed in allow_service, so query workers keep the network\n"], srv.output
+    finally:
+        srv.stop()

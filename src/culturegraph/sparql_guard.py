@@ -220,8 +220,8 @@ class _Reading:
         if colon and "service" not in prefix:
             return
         if not self.allow:
-            raise self.refuse(f"{value!r} reads as the SERVICE keyword, and SERVICE is not allowed on this "
-                              "endpoint (federated queries are off)", pos)
+            raise self.refuse(f"{value!r} reads as the SERVICE keyword, and SERVICE is not allowed "
+                              "(federated queries are off)", pos)
         raise self.refuse(f"{value!r} reads as the SERVICE keyword; write SERVICE <IRI> with one of the "
                           f"allowed endpoints: {', '.join(self.allow)}", pos)
 
@@ -231,7 +231,7 @@ class _Reading:
             info.service.append(iri[1:-1])
             return
         if not self.allow:
-            raise self.refuse("SERVICE is not allowed on this endpoint (federated queries are off; the "
+            raise self.refuse("SERVICE is not allowed (federated queries are off; the "
                               "allow_service setting lists endpoints that may be called)", pos)
         raise self.refuse("SERVICE to that endpoint is not allowed; allowed endpoints (written as full "
                           f"<IRI>s): {', '.join(self.allow)}", pos)
