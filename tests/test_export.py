@@ -336,6 +336,7 @@ def test_csv_tables_and_dictionary(cg: CultureGraph) -> None:
 
 
 def test_cli_export(mini: Path) -> None:
+    (mini / "out").mkdir()  # -o writes into an existing folder (tests/test_io.py: a missing one is an error)
     res = run_cli("export", "--format", "ntriples", "-o", "out/cg.nt", cwd=mini)
     assert res.returncode == 0, res.stderr
     text = (mini / "out" / "cg.nt").read_text(encoding="utf-8")

@@ -196,6 +196,7 @@ def test_outputs_are_byte_identical_across_hash_seeds(tmp_path, mini):
     outs = []
     for seed in ("1", "2"):
         d = tmp_path / seed
+        d.mkdir()
         args = ["viz", "entity", "--root", str(mini), "-o", str(d / "v.html"), "--svg", str(d / "v.svg"),
                 "--png", str(d / "v.png"), "--table", str(d / "v.csv"), "--graphml", str(d / "v.graphml"),
                 "--gexf", str(d / "v.gexf")]

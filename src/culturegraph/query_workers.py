@@ -444,8 +444,8 @@ class WorkerPool:
                     if w.process.is_alive():
                         return w
                     # died while idle (killed from outside, out of memory): replace it, take another
-                    await asyncio.to_thread(_retire, w)
                     self._respawn(w)
+                    asyncio.get_running_loop().run_in_executor(None, _retire, w)  # reaps it, off the loop
         except TimeoutError:
             raise Overloaded(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
                              "try again later") from None

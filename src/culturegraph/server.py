@@ -314,7 +314,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         return rdf_response(request, triples, "a graph", prefixes)
 
     # ------------------------------------------------------------------ the page
-    async def index(request: Request) -> Response:
+    def index(request: Request) -> Response:  # a plain def: Starlette renders it in its thread pool
         return page("server/index.html", request, examples=[q.meta() | {"sparql": q.sparql} for q in registry()],
                     query=request.query_params.get("query", ""), max_rows=st.max_rows,
                     timeout=st.query_timeout, formats=list(RESULT_FORMATS.values()))
