@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -11,7 +12,9 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import FIXTURES, copy_project
 
@@ -152,3 +155,14 @@ def query_workers(pid: int) -> list[int]:
         except OSError:
             continue
     return sorted(out)
+
+
+@contextlib.contextmanager
+def mini_server(tmp_path_factory: Any, name: str, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``culturegraph serve`` on a fresh copy of the mini fixture project, stopped on exit."""
+    root = copy_project(tmp_path_factory.mktemp(name) / "mini", FIXTURES / "mini" / "data")
+    srv = Server(root, *args, env=env)
+    try:
+        yield srv
+    finally:
+        srv.stop()

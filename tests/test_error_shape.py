@@ -10,8 +10,7 @@ from http import HTTPStatus
 import httpx
 import pytest
 
-from tests.conftest import FIXTURES, copy_project
-from tests.server_helpers import Server
+from tests.server_helpers import mini_server
 from tests.test_query_workers import memory_bomb
 
 pytestmark = pytest.mark.server
@@ -23,11 +22,9 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def server(tmp_path_factory):
     """One worker, no queue, a 3 s limit, a 2 kB body limit and 150 MB per query: every error status is easy
     to reach."""
-    root = copy_project(tmp_path_factory.mktemp("errors") / "mini", FIXTURES / "mini" / "data")
-    srv = Server(root, "--workers", "1", "--queue", "0", "--timeout", "3",
-                 env={"CULTUREGRAPH_MAX_BODY_BYTES": "2000", "CULTUREGRAPH_WORKER_MEMORY": "150"})
-    yield srv
-    srv.stop()
+    with mini_server(tmp_path_factory, "errors", "--workers", "1", "--queue", "0", "--timeout", "3",
+                 env={"CULTUREGRAPH_MAX_BODY_BYTES": "2000", "CULTUREGRAPH_WORKER_MEMORY": "150"}) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES, copy_project
-from tests.server_helpers import Listener, Server, query_workers
+from tests.server_helpers import Listener, Server, mini_server, query_workers
 from tests.test_query_workers import memory_bomb
 from tests.test_sparql_guard import ESCAPE_TRICKS
 
@@ -29,11 +29,9 @@ REGEX = ('SELECT ?x ?y WHERE { ?s ?p ?x . ?t ?q ?y . '
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "mini", FIXTURES / "mini" / "data")
-    srv = Server(root, "--workers", "2", "--timeout", str(TIMEOUT),
-                 env={"CULTUREGRAPH_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT), "CULTUREGRAPH_MAX_RESPONSE_BYTES": "400000"})
-    yield srv
-    srv.stop()
+    env = {"CULTUREGRAPH_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT), "CULTUREGRAPH_MAX_RESPONSE_BYTES": "400000"}
+    with mini_server(tmp_path_factory, "hostile", "--workers", "2", "--timeout", str(TIMEOUT), env=env) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +209,8 @@ def test_a_32k_junk_body_gets_its_400_quickly_while_a_cheap_query_answers(server
 @pytest.fixture(scope="module")
 def roomy(tmp_path_factory):
     """A server with the default memory budget and time to reach it."""
-    root = copy_project(tmp_path_factory.mktemp("roomy") / "mini", FIXTURES / "mini" / "data")
-    srv = Server(root, "--workers", "1", "--timeout", "30")
-    yield srv
-    srv.stop()
+    with mini_server(tmp_path_factory, "roomy", "--workers", "1", "--timeout", "30") as srv:
+        yield srv
 
 
 def test_a_memory_bomb_gets_a_422_under_the_default_limit_and_the_server_answers_after(roomy):

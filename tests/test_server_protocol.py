@@ -14,8 +14,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import FIXTURES, copy_project
-from tests.server_helpers import Server
+from tests.server_helpers import mini_server
 
 pytestmark = pytest.mark.server
 BASE = "https://w3id.org/culturegraph/"
@@ -27,10 +26,8 @@ DIRECT = {"Content-Type": "application/sparql-query"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("proto") / "mini", FIXTURES / "mini" / "data")
-    srv = Server(root, "--workers", "2", "--timeout", "5")
-    yield srv
-    srv.stop()
+    with mini_server(tmp_path_factory, "proto", "--workers", "2", "--timeout", "5") as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
