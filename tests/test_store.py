@@ -308,16 +308,16 @@ def test_tsv_rows_without_variables(text: str, expected: list[tuple[()]]) -> Non
 def test_endpoint_worker_caps_drops_columns_and_writes_each_format(fmt: str) -> None:
     """The worker's SELECT path (capped TSV lines, dropped columns cut out, other formats written by
     pyoxigraph from them) gives the rows of a plain query without the dropped column."""
-    from culturegraph.query_workers import _RESULTS, Job, WorkerConfig, _execute
+    from culturegraph.query_run import RESULTS, Job, WorkerConfig, execute
 
     st = _odd_terms_store()
     text = "SELECT ?s ?gone ?o WHERE { ?s <http://example.org/p> ?o BIND(1 AS ?gone) } ORDER BY ?s"
     job = Job(text, result_format=fmt, max_rows=10, drop=("gone",))
-    out = _execute(st, job, WorkerConfig({}, "http://example.org/"), 0.0)
+    out = execute(st, job, WorkerConfig({}, "http://example.org/"), 0.0)
     assert (out.kind, out.rows, out.truncated) == ("select", 10, "rows")
     plain = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s LIMIT 10"
     expected = st.query(plain, use_default_graph_as_union=True)
-    got = ox.parse_query_results(out.body, format=_RESULTS[fmt]()) if fmt != "csv" else None
+    got = ox.parse_query_results(out.body, format=RESULTS[fmt]()) if fmt != "csv" else None
     if got is None:  # CSV loses term kinds: compare the text
         want = expected.serialize(format=ox.QueryResultsFormat.CSV)
         assert out.body == want

@@ -7,6 +7,7 @@ datasette's ``serve --get``: a quick check and a cheap test of the whole stack.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import socket
 import sys
 from typing import Any
@@ -69,10 +70,12 @@ def serve_cmd(root: str | None, host: str, port: int, workers: int | None, timeo
     click.echo(f"culturegraph: {len(cg.store):,} quads from {cg.root}")
     click.echo(f"serving http://{shown}:{actual}/  (SPARQL endpoint http://{shown}:{actual}/sparql; "
                "Ctrl-C stops)")
-    from .http_limits import timed_h11
+    from .http_limits import timed_protocol
 
-    config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="on",
-                            timeout_graceful_shutdown=5, http=timed_h11(cg.settings.client_timeout))
+    # uvloop and httptools where installed: 1.5x the requests per second of asyncio and h11 (decisions.md)
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    config = uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan="on", loop=loop,
+                            timeout_graceful_shutdown=5, http=timed_protocol(cg.settings.client_timeout))
     uvicorn.Server(config).run(sockets=[sock])
 
 

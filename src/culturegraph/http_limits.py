@@ -5,7 +5,7 @@ read timeout uvicorn does not have.
   ``Referrer-Policy: no-referrer`` to every response, and the server's Content-Security-Policy to every
   HTML response that does not bring its own (the network views bring theirs: their scripts are inline,
   allowed by hash).
-- :func:`timed_h11` is uvicorn's HTTP/1.1 protocol with a deadline for a request's headers. uvicorn
+- :func:`timed_protocol` is uvicorn's HTTP/1.1 protocol with a deadline for a request's headers. uvicorn
   closes idle keep-alive connections, but a client that sends a header line now and then keeps its
   connection — and a slot — forever; this closes it after ``seconds`` unless the request line and headers
   have all arrived. The body has its own deadline in :func:`culturegraph.sparql_protocol.read_body`.
@@ -50,12 +50,20 @@ class HardeningHeaders:
         await self.app(scope, receive, send_hardened)
 
 
-def timed_h11(seconds: float) -> type:
-    """uvicorn's ``H11Protocol`` that closes a connection whose request headers are not complete
-    ``seconds`` after it opened (or after the previous response on a kept-alive connection)."""
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+def timed_protocol(seconds: float) -> type:
+    """uvicorn's HTTP/1.1 protocol (httptools' parser where installed, else h11) that closes a connection
+    whose request headers are not complete ``seconds`` after it opened, or after its previous response."""
+    base: Any
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class TimedH11Protocol(H11Protocol):
+        base = HttpToolsProtocol
+    except ImportError:  # httptools is not installed: the pure-Python parser
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        base = H11Protocol
+
+    class TimedProtocol(base):
         _header_timer: Any = None
 
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
@@ -66,27 +74,33 @@ def timed_h11(seconds: float) -> type:
             self._arm()  # first: a pipelined request that super() starts disarms it again
             super().on_response_complete()
 
-        def handle_events(self) -> None:
+        def on_headers_complete(self) -> None:  # httptools: a request's headers are in
+            super().on_headers_complete()
+            self._disarm()
+
+        def handle_events(self) -> None:  # h11: the cycle changes when a request's headers are in
             before = self.cycle
             super().handle_events()
-            if self.cycle is not before and self._header_timer is not None:  # a request's headers are in
-                self._header_timer.cancel()
-                self._header_timer = None
+            if self.cycle is not before:
+                self._disarm()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            if self._header_timer is not None:
-                self._header_timer.cancel()
-                self._header_timer = None
+            self._disarm()
             super().connection_lost(exc)
 
         def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(seconds, self._too_slow, self.cycle)
+
+        def _disarm(self) -> None:
             if self._header_timer is not None:
                 self._header_timer.cancel()
-            self._header_timer = self.loop.call_later(seconds, self._too_slow, self.cycle)
+                self._header_timer = None
 
         def _too_slow(self, cycle: Any) -> None:
             self._header_timer = None
-            if self.cycle is cycle and not self.transport.is_closing():
+            idle = cycle is None or cycle.response_complete  # not while a (pipelined) request runs
+            if self.cycle is cycle and idle and not self.transport.is_closing():
                 self.transport.close()
 
-    return TimedH11Protocol
+    return TimedProtocol
