@@ -187,12 +187,17 @@ class WorkerPool:
         if self._idle.empty() and self._waiting >= self.queue_limit:
             raise Overloaded(f"all {self.size} query workers are busy and {self._waiting} requests are "
                              "already waiting; try again in a few seconds")
+        while not self._idle.empty():  # a worker is free: no waiting, no timer
+            w = self._idle.get_nowait()
+            if _alive(w):
+                return w
+            self._replace(w)
         self._waiting += 1
         try:
             async with asyncio.timeout(self.timeout):
                 while True:
                     w = await self._idle.get()
-                    if w.process.is_alive():
+                    if _alive(w):
                         return w
                     self._replace(w)  # died while idle (killed from outside): replace it, take another
         except TimeoutError:
@@ -280,6 +285,12 @@ class WorkerPool:
             raise ProtocolError(406, message)
         cls = QueryRefused if kind == "QueryRefused" else QueryError
         raise cls(message, line=line, column=column)
+
+
+def _alive(w: _Worker) -> bool:
+    """False once the worker's end of the socket has closed (it died while idle: the loop has seen the end
+    of its stream). A death the loop has not seen yet shows as a failed write (:class:`_Gone`)."""
+    return w.reader is not None and not w.reader.at_eof() and w.writer is not None and not w.writer.is_closing()
 
 
 def _consume(task: asyncio.Task) -> None:

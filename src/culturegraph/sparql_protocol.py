@@ -8,6 +8,7 @@ Nothing here runs a query. :func:`read_request` turns an HTTP request into a :cl
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -75,17 +76,20 @@ _FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
+@functools.lru_cache(maxsize=256)
+def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
     """``[(media range, q)]`` from an Accept header. An absent header, or one without a single well-formed
     range (``Accept: ,``), accepts anything; ill-formed elements are skipped.
 
     Hand-written because it is twenty lines: the libraries that do it (werkzeug, python-mimeparse) are
     not otherwise needed here.
 
+    Clients send the same few headers again and again, so answers are remembered.
+
     >>> parse_accept("text/turtle;q=0.5, application/ld+json")
-    [('text/turtle', 0.5), ('application/ld+json', 1.0)]
+    (('text/turtle', 0.5), ('application/ld+json', 1.0))
     >>> parse_accept(" ; , ")
-    [('*/*', 1.0)]
+    (('*/*', 1.0),)
     """
     out = []
     for part in (header or "").split(","):
@@ -102,7 +106,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                 except ValueError:
                     q = 0.0
         out.append((mtype, q))
-    return out or [("*/*", 1.0)]
+    return tuple(out) or (("*/*", 1.0),)
 
 
 _RANGE = re.compile(r"[a-z0-9!#$&^_.+*-]+/[a-z0-9!#$&^_.+*-]+|\*")
@@ -131,7 +135,7 @@ def quality(accept: str | None, mtype: str) -> float:
     return _quality(mtype, parse_accept(accept))
 
 
-def _quality(mtype: str, ranges: list[tuple[str, float]]) -> float:
+def _quality(mtype: str, ranges: tuple[tuple[str, float], ...]) -> float:
     main = mtype.split("/")[0]
     found: tuple[int, float] | None = None
     for rng, q in ranges:
@@ -181,9 +185,11 @@ def choose_format(kind: str, fmt_param: str | None, accept: str | None) -> Forma
     return table[key]
 
 
+@functools.lru_cache(maxsize=256)
 def formats_for(fmt_param: str | None, accept: str | None) -> tuple[dict[str, str], dict[str, str]]:
     """The format key for each result kind (``select``, ``ask``, ``graph``) the client accepts, and the
-    406 message of each kind it accepts nothing for: the query's form, known only once it is read, picks."""
+    406 message of each kind it accepts nothing for: the query's form, known only once it is read, picks.
+    Remembered per (``format=``, ``Accept``): treat the dicts as read-only."""
     keys: dict[str, str] = {}
     refusals: dict[str, str] = {}
     for kind in ("select", "ask", "graph"):
