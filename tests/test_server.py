@@ -333,3 +333,23 @@ def test_cors_stays_open_for_the_read_only_endpoint(client):
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://elsewhere.example"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
+
+
+def test_an_entity_page_draws_a_bounded_number_of_incoming_links_per_relation(cg):
+    """A source cited by 101 records: 50 rows drawn, the other 51 counted, with a query listing all 101."""
+    from culturegraph.ldpages import INCOMING_PER_RELATION, Describer
+
+    iri = "https://w3id.org/culturegraph/id/source/cityweekly-2025-11-08"
+    view = Describer(cg.store, cg.settings.base_iri).view(iri, "en")
+    cited = [i for i in view.incoming if i.predicate.iri == "http://purl.org/dc/terms/source"]
+    assert len(cited) == INCOMING_PER_RELATION == 50
+    (more,) = [m for m in view.incoming_more if m.predicate.iri == "http://purl.org/dc/terms/source"]
+    total = cg.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <http://purl.org/dc/terms/source> <{iri}> }}")
+    assert more.total == int(total.rows[0][0]) == 101 and more.hidden == 51
+    assert len(cg.query(_unquote_query(more.query_href)).rows) == 101
+
+
+def _unquote_query(href: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(href).query)["query"][0]

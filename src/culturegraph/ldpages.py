@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -25,7 +26,8 @@ DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel")
 CG_NS = "https://w3id.org/culturegraph/ontology#"
-INCOMING_LIMIT = 500
+#: incoming links shown per relation; the rest are counted and linked to a query that lists them all
+INCOMING_PER_RELATION = 50
 
 
 @dataclass
@@ -64,6 +66,16 @@ class Incoming:
 
 
 @dataclass
+class MoreIncoming:
+    """Links of one relation not shown: how many, and a query page that lists them all."""
+
+    predicate: Value
+    hidden: int
+    total: int
+    query_href: str
+
+
+@dataclass
 class Reading:
     text: str
     value: Value | None
@@ -87,7 +99,7 @@ class EntityView:
     statements: list[Statement]
     sources: list[Value]
     incoming: list[Incoming]
-    incoming_more: int
+    incoming_more: list[MoreIncoming]
     conflicts: list[ConflictView]
 
 
@@ -191,29 +203,36 @@ class Describer:
         return data
 
     def view(self, iri: str, lang: str | None = None) -> EntityView:
-        """Everything the HTML page shows, labels in ``lang`` (→ en → any)."""
+        """Everything the HTML page shows, labels in ``lang`` (→ en → any). Of the statements pointing here,
+        at most :data:`INCOMING_PER_RELATION` per relation are drawn (the first by subject IRI, shown by
+        label); the others are only counted — a hub with thousands of participations costs a page of rows,
+        not thousands."""
         lang = lang or self.default_lang
         node = ox.NamedNode(iri)
         claims: dict[tuple[str, str], list[Annotation]] = {}
         conflicts: list[ConflictView] = []
-        incoming: list[Incoming] = []
-        seen_in: set[tuple[str, str]] = set()
-        for q in sorted(self.store.quads_for_pattern(None, None, node), key=lambda q: (str(q.subject),
-                                                                                         str(q.predicate))):
+        by_relation: dict[str, dict[str, Any]] = {}
+        for q in self.store.quads_for_pattern(None, None, node):
             s, p = q.subject, q.predicate.value
-            if (str(s), p) in seen_in:
-                continue
-            seen_in.add((str(s), p))
-            if p == RDF + "subject":
-                preds = self._objects(s, RDF + "predicate")
-                objs = self._objects(s, RDF + "object")
-                if preds and objs:
-                    claims.setdefault((str(preds[0]), str(objs[0])), []).append(self._annotation(s, lang))
-                continue
-            if p == "https://w3id.org/culturegraph/ontology#about":
-                conflicts.append(self._conflict(s, lang))
-                continue
-            incoming.append(Incoming(self.value(s, lang), self.value(q.predicate, lang), self._details(s, node, lang)))
+            if p not in INDEX_ONLY:
+                by_relation.setdefault(p, {})[str(s)] = s
+        for _, claim in sorted(by_relation.pop(RDF + "subject", {}).items()):  # statements' sources
+            preds = self._objects(claim, RDF + "predicate")
+            objs = self._objects(claim, RDF + "object")
+            if preds and objs:
+                claims.setdefault((str(preds[0]), str(objs[0])), []).append(self._annotation(claim, lang))
+        for _, conflict in sorted(by_relation.pop(CG_NS + "about", {}).items()):
+            conflicts.append(self._conflict(conflict, lang))
+        incoming: list[Incoming] = []
+        more: list[MoreIncoming] = []
+        for p, subjects in by_relation.items():
+            pv = self.value(ox.NamedNode(p), lang)
+            shown = [subjects[k] for k in sorted(subjects)[:INCOMING_PER_RELATION]]
+            incoming += [Incoming(self.value(s, lang), pv, self._details(s, node, lang)) for s in shown]
+            if len(subjects) > len(shown):
+                query = f"SELECT ?resource WHERE {{ ?resource <{p}> <{iri}> }} ORDER BY ?resource"
+                more.append(MoreIncoming(pv, len(subjects) - len(shown), len(subjects),
+                                         "/?" + urlencode({"query": query})))
         statements, sources, types, labels = [], [], [], []
         seen: set[tuple[str, str]] = set()
         for q in self.store.quads_for_pattern(node, None, None):
@@ -234,12 +253,12 @@ class Describer:
         statements.sort(key=lambda st: (st.predicate.text.lower(), st.predicate.iri or "", st.value.lang or "",
                                         st.value.text))
         incoming.sort(key=lambda i: (i.predicate.text.lower(), i.subject.text.lower(), i.subject.iri or ""))
-        more = max(0, len(incoming) - INCOMING_LIMIT)
+        more.sort(key=lambda m: (m.predicate.text.lower(), m.predicate.iri or ""))
         return EntityView(
             iri=iri, label=self.label(iri, lang), labels=sorted(set(labels), key=lambda x: (x[1] or "", x[0])),
             types=sorted(types, key=lambda v: v.text), statements=statements,
-            sources=sorted(sources, key=lambda v: v.text.lower()), incoming=incoming[:INCOMING_LIMIT],
-            incoming_more=more, conflicts=sorted(conflicts, key=lambda c: c.link.iri or ""))
+            sources=sorted(sources, key=lambda v: v.text.lower()), incoming=incoming, incoming_more=more,
+            conflicts=sorted(conflicts, key=lambda c: c.link.iri or ""))
 
     def _note(self, node: Any, lang: str) -> str | None:
         notes = [(o.value, o.language) for o in self._objects(node, SKOS + "note") if isinstance(o, ox.Literal)]
