@@ -99,20 +99,11 @@ def named_queries(root: Path, folder: Path | None = None) -> list[tuple[str, str
     return out
 
 
-def splits(root: Path) -> dict[str, str | None]:
-    """Each named query's ``# split:`` variable (None: run whole), as :func:`culturegraph.queries.run_local`
-    passes it to the facade."""
-    from culturegraph.queries import load_queries
-
-    return {name: nq.split or None for name, nq in load_queries(root / "queries").items()}
-
-
 def _facade_queries(cg: Any, root: Path, repeat: int, budget: float, limit: float | None) -> dict[str, Any]:
     out = {}
-    split = splits(root)
     for name, sparql, bindings in named_queries(root):
-        def run(sparql: str = sparql, bindings: dict = bindings, by: str | None = split[name]) -> int:
-            return len(cg.query(sparql, params=bindings, limit=10**9, split=by).rows)
+        def run(sparql: str = sparql, bindings: dict = bindings) -> int:
+            return len(cg.query(sparql, params=bindings, limit=10**9).rows)
         out[name] = timed(run, repeat=repeat, budget=budget, limit=limit)
     return out
 
@@ -144,10 +135,9 @@ def _interleaved(cg: Any, root: Path, args: argparse.Namespace) -> tuple[dict[st
     raw = ox.Store()
     raw.load(path=str(root / "dist" / "culturegraph.nq"), format=ox.RdfFormat.N_QUADS, lenient=True)
     ours_out, raw_out = {}, {}
-    split = splits(root)
     for name, sparql, bindings in named_queries(root):
-        def mine(sparql: str = sparql, bindings: dict = bindings, by: str | None = split[name]) -> int:
-            return len(cg.query(sparql, params=bindings, limit=10**9, split=by).rows)
+        def mine(sparql: str = sparql, bindings: dict = bindings) -> int:
+            return len(cg.query(sparql, params=bindings, limit=10**9).rows)
         ours_out[name], raw_out[name] = _alternate(mine, _raw_runner(raw, sparql, bindings), args)
     return ours_out, raw_out
 

@@ -20,7 +20,7 @@ from .gcpause import paused_gc
 from .load import LoadResult, load
 from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
-from .store import Engine, OxigraphEngine, OxQuad, oxigraph_store, param_term, to_ox_quads
+from .store import Engine, OxQuad, oxigraph_store, param_term, to_ox_quads
 
 
 def default_root() -> Path:
@@ -193,26 +193,19 @@ class CultureGraph:
 
     # ------------------------------------------------------------------ querying
     def query(self, sparql: str, *, params: dict[str, Any] | None = None,
-              limit: int | None = None, split: str | None = None) -> QueryResult:
+              limit: int | None = None) -> QueryResult:
         """Run a read-only SPARQL query locally; ``params`` are bound as RDF terms, never pasted in.
 
-        ``split``: a variable the query's rows can be computed in two halves by (``# split:`` of a named
-        query; :mod:`culturegraph.split_run`) — on Oxigraph with two or more cores they run at once.
+        :raises QueryRefused: an update, ``LOAD`` or ``SERVICE`` (the endpoint's guard).
+        :raises QueryError: a syntax error (with line and column), or a query nested or chained past what
+            the engine's parser survives.
 
         >>> CultureGraph().query("ASK { ?s a cg:Edition }").boolean
         True
         """
         subs = {k: param_term(v) for k, v in (params or {}).items()}
         limit = limit if limit is not None else self.settings.max_rows
-        res = None
-        if split and isinstance(self.engine, OxigraphEngine) and (os.cpu_count() or 1) > 1:
-            from .split_run import cached_plan, run_halves
-
-            plan = cached_plan(sparql, split)
-            if not isinstance(plan, str):
-                res = run_halves(self.engine, plan, prefixes=self._prefixes, substitutions=subs, limit=limit)
-        if res is None:
-            res = self.engine.query(sparql, prefixes=self._prefixes, substitutions=subs, limit=limit)
+        res = self.engine.query(sparql, prefixes=self._prefixes, substitutions=subs, limit=limit)
         return QueryResult(res.kind, res.variables, res.rows, boolean=res.boolean, triples=res.triples,
                            truncated=res.truncated)
 

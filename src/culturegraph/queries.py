@@ -26,12 +26,13 @@ import difflib
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFound, QueryError, QueryTimeout
+from .sparql_guard import Token, tokenize
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "lang")
 VIEWS = ("table", "graph", "timeline", "map")
-HEADER_KEYS = ("title", "description", "view", "param", "cq", "bind", "split")
+HEADER_KEYS = ("title", "description", "view", "param", "cq", "bind")
 BIND_MODES = ("values", "substitute")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -182,7 +183,6 @@ class NamedQuery:
     file: str = ""
     bind_mode: str = "values"
     form: str = "SELECT"
-    split: str = ""  # a variable to compute the rows in two halves by (``# split: ?year``; split_run.py)
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called ``name`` (or None)."""
@@ -265,15 +265,6 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
             raise _error(file, lineno, f"cq {value!r}: yes or no")
         if key == "bind" and value not in BIND_MODES:
             raise _error(file, lineno, f"bind {value!r}: one of {', '.join(BIND_MODES)}")
-        if key == "split":
-            from .split_run import split_plan
-
-            if not re.fullmatch(r"[?$]\w+", value):
-                raise _error(file, lineno, f"split {value!r}: one variable, as ?name")
-            why = split_plan(text, value[1:])
-            if isinstance(why, str):
-                raise _error(file, lineno, f"split {value}: {why}")
-            value = value[1:]
         meta[key] = value
     tokens = tokenize(text)
     substitute = meta.get("bind", "values") == "substitute"
@@ -282,14 +273,14 @@ def parse_query(text: str, *, name: str = "query", file: str = "<query>", requir
     params = [p for p, _ in declared]
     if require_title and not meta.get("title"):
         raise _error(file, 1, "the header needs '# title: …' and '# description: …'")
-    form = next((t.text.upper() for t in tokens if t.kind == "word" and t.depth == 0
+    form = next((t.text.upper() for t in tokens if t.kind == "name" and t.depth == 0
                  and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
     if not form:
         raise _error(file, None, "no SELECT, ASK, CONSTRUCT or DESCRIBE query after the header")
     return NamedQuery(name=name, title=meta.get("title", name), description=meta.get("description", ""),
                       sparql=text, view=meta.get("view", "table"), params=tuple(params),
                       cq=meta.get("cq", "no").lower() in ("yes", "true"), file=file, form=form,
-                      bind_mode=meta.get("bind", "values"), split=meta.get("split", ""))
+                      bind_mode=meta.get("bind", "values"))
 
 
 def _check_used(tokens: list[Token], p: Param, file: str, line: int, *, substitute: bool) -> None:
@@ -350,7 +341,7 @@ def run_local(cg: CultureGraph, query: NamedQuery, values: Mapping[str, Any] | N
     """
     bindings = query.bind(values, lang=lang, resolve=lambda rid: str(cg.iri(rid)))
     text, substitutions = bound(query, bindings)
-    return drop_columns(cg.query(text, params=substitutions, limit=limit, split=query.split or None), bindings)
+    return drop_columns(cg.query(text, params=substitutions, limit=limit), bindings)
 
 
 def bound(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]
@@ -485,55 +476,15 @@ def drop_columns(res: QueryResult, names: Mapping[str, Any]) -> QueryResult:
 
 
 # ---------------------------------------------------------------------------------------------- SPARQL text
-@dataclass(frozen=True)
-class Token:
-    kind: str  # ws, comment, string, iri, var, word, punct
-    text: str
-    start: int
-    depth: int = field(default=0)  # braces open before this token
-
-
-# Hand-written because no maintained Python library exposes SPARQL token positions (rdflib's pyparsing
-# grammar drops them); it only has to tell strings, IRIs and comments apart from braces, keywords and
-# variables, which is what finding the WHERE group and the SELECT clause needs.
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.:]*)
-  | (?P<punct>.)
-""", re.X | re.S)
-
-
-def tokenize(text: str) -> list[Token]:
-    """Coarse SPARQL tokens with their brace depth (whitespace and comments left out)."""
-    out: list[Token] = []
-    depth = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "punct"
-        if kind in ("ws", "comment"):
-            continue
-        tok = m.group()
-        if tok == "}":
-            depth = max(depth - 1, 0)
-        out.append(Token(kind, tok, m.start(), depth))
-        if tok == "{":
-            depth += 1
-    return out
-
-
 def select_clause(tokens: list[Token]) -> list[Token] | None:
     """The tokens between the outermost SELECT and its WHERE group (None when not a SELECT query)."""
-    start = next((i for i, t in enumerate(tokens) if t.depth == 0 and t.kind == "word"
+    start = next((i for i, t in enumerate(tokens) if t.depth == 0 and t.kind == "name"
                   and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
     if start is None or tokens[start].text.upper() != "SELECT":
         return None
     out = []
     for t in tokens[start + 1:]:
-        if t.text == "{" or (t.kind == "word" and t.text.upper() in ("WHERE", "FROM")):
+        if t.text == "{" or (t.kind == "name" and t.text.upper() in ("WHERE", "FROM")):
             break
         out.append(t)
     return out
@@ -550,7 +501,7 @@ def where_brace(text: str) -> int:
     for t in tokens:
         if t.depth != 0:
             continue
-        word = t.text.upper() if t.kind == "word" else ""
+        word = t.text.upper() if t.kind == "name" else ""
         if word in ("SELECT", "ASK", "DESCRIBE", "CONSTRUCT"):
             form_seen = True
             after_where = word != "CONSTRUCT"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .errors import QueryError, QueryRefused
 
@@ -82,9 +83,37 @@ class QueryInfo:
     service: list[str] = field(default_factory=list)
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
-    """``(kind, text)`` of every token of ``text`` but white space and comments, in order."""
-    return [(m.lastgroup or "op", m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+class Token(NamedTuple):
+    """One token: ``kind`` is ``string``, ``iri``, ``var``, ``langtag``, ``name`` (keywords, prefixed names,
+    numbers) or ``op``; ``start`` its offset; ``depth`` the braces ``{`` open before it."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every token of ``text`` but white space and comments, in order: the one reading of a query's text that
+    the guard, the named-query header checks and parameter binding (:mod:`culturegraph.queries`) share.
+
+    >>> [(t.kind, t.text, t.depth) for t in tokenize("SELECT * { ?s ex:p 'x' } # c")]
+    [('name', 'SELECT', 0), ('op', '*', 0), ('op', '{', 0), ('var', '?s', 1), ('name', 'ex:p', 1), \
+('string', "'x'", 1), ('op', '}', 0)]
+    """
+    out: list[Token] = []
+    depth = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "op"
+        if kind == "ws" or kind == "comment":
+            continue
+        tok = m.group()
+        if tok == "}":
+            depth = max(depth - 1, 0)
+        out.append(Token(kind, tok, m.start(), depth))
+        if tok == "{":
+            depth += 1
+    return out
 
 
 def decode_escapes(text: str) -> str:

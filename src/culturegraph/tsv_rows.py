@@ -9,7 +9,7 @@ N-Triples/Turtle syntax, ``""`` when unbound) is looked up in a memo of rdflib t
 is parsed by pyoxigraph itself (``parse_query_results``), so no term syntax is decoded by hand.
 
 The sink stops the serializer once it holds more than ``limit`` rows, so a large result costs no more
-memory than the rows kept. The endpoint's workers (:mod:`culturegraph.query_workers`) take the same capped
+memory than the rows kept. The endpoint's workers (:mod:`culturegraph.query_run`) take the same capped
 lines (:func:`tsv_lines`) and have pyoxigraph write the client's format from them.
 
 pyoxigraph offers no bulk read of solutions other than serialising them, hence this module.
