@@ -70,8 +70,8 @@ def timed(fn: Callable[[], Any], *, repeat: int, budget: float, limit: float | N
         spent += dt
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": p95 * 1000, "runs": len(samples),
-            "rows": rows}
+    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": p95 * 1000, "min_ms": ordered[0] * 1000,
+            "max_ms": ordered[-1] * 1000, "runs": len(samples), "rows": rows}
 
 
 def named_queries(root: Path, folder: Path | None = None) -> list[tuple[str, str, dict[str, Any]]]:
@@ -144,12 +144,13 @@ def _interleaved(cg: Any, root: Path, args: argparse.Namespace) -> tuple[dict[st
 
 def _alternate(first: Callable[[], int], second: Callable[[], int],
                args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both runners, one run each in turn (until ``--repeat`` or the first has spent ``--budget``)."""
+    """Both runners, one run each in turn, which goes first alternating (until ``--repeat`` or the first has
+    spent ``--budget``)."""
     a: list[dict[str, Any]] = []
     b: list[dict[str, Any]] = []
-    for _ in range(args.repeat):
-        a.append(timed(first, repeat=1, budget=args.budget))
-        b.append(timed(second, repeat=1, budget=args.budget))
+    for i in range(args.repeat):
+        for fn, runs in ((first, a), (second, b)) if i % 2 == 0 else ((second, b), (first, a)):
+            runs.append(timed(fn, repeat=1, budget=args.budget))
         if sum(x["median_ms"] for x in a) > args.budget * 1000:
             break
     return _merge(a), _merge(b)
@@ -158,7 +159,8 @@ def _alternate(first: Callable[[], int], second: Callable[[], int],
 def _merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
     samples = sorted(r["median_ms"] for r in runs)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return {"median_ms": statistics.median(samples), "p95_ms": p95, "runs": len(samples), "rows": runs[-1]["rows"]}
+    return {"median_ms": statistics.median(samples), "p95_ms": p95, "min_ms": samples[0], "max_ms": samples[-1],
+            "runs": len(samples), "rows": runs[-1]["rows"]}
 
 
 def job_build(root: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here); wrk is the
+# load generator of the endpoint benchmark (benchmarks/endpoint.py, run small by the benchmark smoke test).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk wrk >/dev/null
 fi
 
 python3 -m venv .venv

@@ -38,6 +38,14 @@ def test_runner_at_10k(tmp_path: Path) -> None:
     assert set(speed) == {"python_loop_s", "oxigraph_join_us", "oxigraph_load_us"} and all(speed.values())
     assert set(record["machine"]["speed_at_end"]) == set(speed)
     assert size["release"]["files"] >= 20 and size["release"]["bytes"] > 0
+    # the endpoint against Oxigraph's own server (wrk, alternating) and beside the heaviest page
+    versus = size["endpoint"]["by_connections"]
+    assert set(versus) == {"1", "4", "16"} and all(v["ours"]["median"] > 0 and v["ratio"] > 0 for v in versus.values())
+    assert size["starvation"]["beside_heavy_page"]["requests"] > 0 and size["starvation"]["heavy_pages_per_s"] > 0
+    summary = record["summary"]["sizes"]["10k"]
+    for row in summary["queries"].values():  # an empty answer is marked and left out of the means
+        assert bool(row.get("no_rows")) == (row["rows"] == 0)
+    assert "vs_oxigraph (ASK, 16 connections, ours/Oxigraph server)" in record["summary"]["targets"]
     summary = record["summary"]["sizes"]["10k"]
     assert summary["speedup_geomean"] > 1 and summary["overhead_geomean"] > 0
     assert summary["materialised_geomean"] > 0
