@@ -50,15 +50,20 @@ class HardeningHeaders:
         await self.app(scope, receive, send_hardened)
 
 
-def timed_protocol(seconds: float) -> type:
-    """uvicorn's HTTP/1.1 protocol (httptools' parser where installed, else h11) that closes a connection
-    whose request headers are not complete ``seconds`` after it opened, or after its previous response."""
-    base: Any
-    try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+def timed_protocol(seconds: float, parser: str = "auto") -> type:
+    """uvicorn's HTTP/1.1 protocol (``parser``: ``httptools``, ``h11``, or ``auto`` — httptools where
+    installed) that closes a connection whose request headers are not complete ``seconds`` after it opened,
+    or after its previous response."""
+    base: Any = None
+    if parser in ("auto", "httptools"):
+        try:
+            from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-        base = HttpToolsProtocol
-    except ImportError:  # httptools is not installed: the pure-Python parser
+            base = HttpToolsProtocol
+        except ImportError:  # httptools is not installed: the pure-Python parser
+            if parser == "httptools":
+                raise
+    if base is None:
         from uvicorn.protocols.http.h11_impl import H11Protocol
 
         base = H11Protocol
