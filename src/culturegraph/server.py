@@ -57,6 +57,7 @@ from .sparql_protocol import (
     read_body,
     read_request,
     service_description,
+    weighted,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -407,29 +408,10 @@ def request_lang(request: Request, default: str) -> str:
     lang = request.query_params.get("lang", "").strip().lower()
     if _LANG.fullmatch(lang):
         return lang
-    header = request.headers.get("accept-language") or ""
-    ranges = [(r.strip().lower(), q) for r, q in _language_ranges(header)]
-    ranges = [(r, q) for r, q in ranges if q > 0 and _LANG.fullmatch(r)]
+    ranges = [(r, q) for r, q in weighted(request.headers.get("accept-language")) if q > 0 and _LANG.fullmatch(r)]
     if ranges:
         return max(ranges, key=lambda r: r[1])[0].split("-")[0]
     return default
 
 
 _LANG = re.compile(r"[a-z]{2,8}(?:-[a-z0-9]{1,8})*")
-
-
-def _language_ranges(header: str) -> list[tuple[str, float]]:
-    """``[(language range, q)]`` of an Accept-Language header; ill-formed elements are skipped."""
-    out = []
-    for part in header.split(","):
-        tag, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        out.append((tag, q))
-    return out

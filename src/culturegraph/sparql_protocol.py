@@ -76,27 +76,19 @@ _FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
-    """``[(media range, q)]`` from an Accept header. An absent header, or one without a single well-formed
-    range (``Accept: ,``), accepts anything; ill-formed elements are skipped.
+def weighted(header: str | None) -> list[tuple[str, float]]:
+    """``[(element, q)]`` of a comma-separated header with quality values (``Accept``, ``Accept-Language``):
+    each element lower-cased, its ``q`` clamped to 0–1 (0 when unreadable), other parameters dropped.
 
     Hand-written because it is twenty lines: the libraries that do it (werkzeug, python-mimeparse) are
     not otherwise needed here.
 
-    Clients send the same few headers again and again, so answers are remembered.
-
-    >>> parse_accept("text/turtle;q=0.5, application/ld+json")
-    (('text/turtle', 0.5), ('application/ld+json', 1.0))
-    >>> parse_accept(" ; , ")
-    (('*/*', 1.0),)
+    >>> weighted("ko-KR, en;q=0.8, id;q=x")
+    [('ko-kr', 1.0), ('en', 0.8), ('id', 0.0)]
     """
     out = []
     for part in (header or "").split(","):
         pieces = [p.strip() for p in part.split(";")]
-        mtype = pieces[0].lower()
-        if not _RANGE.fullmatch(mtype):
-            continue
         q = 1.0
         for param in pieces[1:]:
             name, _, value = param.partition("=")
@@ -105,8 +97,22 @@ def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
                     q = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     q = 0.0
-        out.append((mtype, q))
-    return tuple(out) or (("*/*", 1.0),)
+        out.append((pieces[0].lower(), q))
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
+    """``[(media range, q)]`` from an Accept header. An absent header, or one without a single well-formed
+    range (``Accept: ,``), accepts anything; ill-formed elements are skipped. Clients send the same few
+    headers again and again, so answers are remembered.
+
+    >>> parse_accept("text/turtle;q=0.5, application/ld+json")
+    (('text/turtle', 0.5), ('application/ld+json', 1.0))
+    >>> parse_accept(" ; , ")
+    (('*/*', 1.0),)
+    """
+    return tuple((m, q) for m, q in weighted(header) if _RANGE.fullmatch(m)) or (("*/*", 1.0),)
 
 
 _RANGE = re.compile(r"[a-z0-9!#$&^_.+*-]+/[a-z0-9!#$&^_.+*-]+|\*")

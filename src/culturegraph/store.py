@@ -30,6 +30,7 @@ from rdflib.term import Node
 
 from .errors import QueryError, QueryRefused
 from .gcpause import paused_gc
+from .sparql_guard import check_query
 from .tsv_rows import TsvRows
 
 OxQuad = ox.Quad
@@ -154,26 +155,6 @@ def param_term(value: Any) -> Node:
     return Literal(str(value))
 
 
-# ---------------------------------------------------------------------- the guard
-def check_service(sparql: str, allowed: Sequence[str] = ()) -> None:
-    """Refuse ``SERVICE`` (unless its endpoint IRI is listed in ``allowed``, setting ``allow_service``),
-    updates and queries too deep or too long for the engine's parser, before either engine parses the
-    query — pyoxigraph would otherwise call the endpoint, or overflow its stack.
-
-    The endpoint's workers and the library share one guard, :func:`culturegraph.sparql_guard.check_query`
-    (verdicts of recent texts are remembered: a named query's text is the same every time).
-
-    >>> check_service("SELECT ?service WHERE { ?service a <http://x/SERVICE> }")
-    >>> check_service("SELECT * { SERVICE <http://x/q> { ?s ?p ?o } }")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    culturegraph.errors.QueryRefused: SERVICE is not allowed ...
-    """
-    from .sparql_guard import check_query
-
-    check_query(sparql, tuple(allowed))
-
-
 # ---------------------------------------------------------------------- engines
 @dataclass
 class QueryData:
@@ -234,7 +215,7 @@ class OxigraphEngine:
 
     def query(self, sparql: str, *, prefixes: dict[str, str], substitutions: dict[str, Node] | None = None,
               union_default_graph: bool = True, limit: int | None = None) -> QueryData:
-        check_service(sparql, self.allow_service)
+        check_query(sparql, self.allow_service)  # updates, SERVICE, shapes the parser cannot survive
         subs = {ox.Variable(k): self._ox(v) for k, v in (substitutions or {}).items()}
         try:
             res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=union_default_graph,
@@ -317,7 +298,7 @@ class RdflibEngine:
             raise QueryError(f"SPARQL syntax error: {exc.msg}", line=exc.lineno, column=exc.col) from exc
         except Exception as exc:  # rdflib raises plain exceptions for unknown prefixes and the like
             raise QueryError(f"SPARQL error: {exc}") from exc
-        if _uses_service(prepared.algebra):  # second line of defence after check_service
+        if _uses_service(prepared.algebra):  # second line of defence after the guard
             raise QueryRefused("SERVICE is not allowed (setting allow_service)")
         if len(self._prepared) > 256:
             self._prepared.clear()
@@ -329,7 +310,7 @@ class RdflibEngine:
         from rdflib import Variable
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-        check_service(sparql, self.allow_service)
+        check_query(sparql, self.allow_service)  # updates, SERVICE, shapes the parser cannot survive
         prepared = self._prepare(sparql, prefixes)
         graph = self.dataset if union_default_graph else self.dataset.graph(DATASET_DEFAULT_GRAPH_ID)
         bindings: Any = {Variable(k): v for k, v in (substitutions or {}).items()}
