@@ -8,10 +8,12 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -20,7 +22,13 @@ from .gcpause import paused_gc
 from .load import LoadResult, load
 from .namespaces import RDFS, SKOS, all_prefixes
 from .settings import Settings
-from .store import Engine, OxQuad, oxigraph_store, param_term, to_ox_quads
+from .store import Engine, OxQuad, iter_ox_quads, oxigraph_store, param_term, to_ox_quads
+
+if TYPE_CHECKING:
+    from .export.sorted_quads import SortedQuads
+
+# the dumps ``build`` writes (format, extension); the N-Quads one is what query/serve load
+_BUILD_DUMPS = (("turtle", "ttl"), ("nquads", "nq"), ("trig", "trig"))
 
 
 def default_root() -> Path:
@@ -161,32 +169,68 @@ class CultureGraph:
             raise ValidationError(report)
 
     # ------------------------------------------------------------------ building
-    def dumps(self) -> dict[str, bytes]:
-        """The build outputs by file name, serialised deterministically (one sort for the three files)."""
-        from .export import sharing
-        from .export.rdf import EXTENSIONS, dump
+    def sorted_quads(self, folder: str | Path | None = None) -> SortedQuads:
+        """Every quad of the dumps (ontology, data, derived) sorted on disk for each dump format
+        (:class:`~culturegraph.export.sorted_quads.SortedQuads`; close it, or use it in a ``with``). When the
+        quads are not already in memory they are streamed from the loaded YAML and none is kept: at 1M
+        triples ``build`` holds the YAML's records and one sort chunk, not 2.8M quad objects."""
+        from .derived import derive
+        from .export.sorted_quads import SortedQuads
 
-        with paused_gc(), sharing(self):
-            return {f"culturegraph.{EXTENSIONS[fmt]}": dump(self, fmt) for fmt in ("turtle", "nquads", "trig")}
+        sq = SortedQuads(folder)
+        with paused_gc():
+            if "ox_quads" in self.__dict__ or "loaded" not in self.__dict__:
+                return sq.extend(self.ox_quads).finish()
+            loaded = self.loaded
+
+            def data() -> Iterator[OxQuad]:
+                for q in iter_ox_quads(chain(loaded.ontology_quads, loaded.quads)):
+                    sq.add(q)
+                    yield q
+
+            derive(data(), self.settings.base_iri, sink=sq.add)
+            return sq.finish()
+
+    def dumps(self) -> dict[str, bytes]:
+        """The build outputs by file name (Turtle, N-Quads, TriG), serialised deterministically."""
+        with self.sorted_quads() as sq:
+            return {f"culturegraph.{ext}": sq.dump(fmt, self.settings.base_iri) for fmt, ext in _BUILD_DUMPS}
 
     def build(self, out: str | Path | None = None, *, validate: bool = True) -> dict[str, Path]:
         """Load, check and write ``culturegraph.ttl`` plus the provenance-keeping ``.nq`` / ``.trig``.
 
         Nothing is written unless everything loads (and, with ``validate``, conforms); the files are
-        replaced all together, atomically.
+        replaced all together, atomically. The dumps are streamed to disk from one sort
+        (:meth:`sorted_quads`), so memory stays bounded by the loaded YAML.
         """
+        from .errors import ExportError
         from .io import write_files
-        from .snapshot import DUMP_FILE, KEY_FILE, key_record
+        from .snapshot import DUMP_FILE, KEY_FILE, Digest, key_record
 
         if validate:
             self.check()
         self.loaded  # noqa: B018 -- build reads the YAML even when the dump is current: it reports bad data
         out_dir = Path(out) if out is not None else self.root / "dist"
-        dumps = self.dumps()
-        # the content key lets query/serve load the dump instead of the YAML while the data is unchanged
-        dumps[KEY_FILE] = key_record(self, len(self.ox_quads), dumps[DUMP_FILE])
-        files = {out_dir / name: data for name, data in dumps.items()}
-        write_files(files, base=out_dir)
+        if not out_dir.parent.is_dir():
+            raise ExportError(f"cannot write {out_dir}: the folder {out_dir.parent} does not exist")
+        base = self.settings.base_iri
+        digest: list[tuple[int, str]] = []
+
+        def writer(fmt: str) -> Callable[[BinaryIO], None]:
+            def write(fh: BinaryIO) -> None:
+                if fmt != "nquads":
+                    return sq.write(fmt, fh, base)
+                hashed = Digest(fh)  # the content key records the dump's size and hash
+                sq.write(fmt, hashed, base)  # type: ignore[arg-type]
+                digest.append(hashed.value)
+            return write
+
+        with self.sorted_quads(out_dir.parent) as sq:
+            files: dict[Path, Any] = {out_dir / f"culturegraph.{ext}": writer(fmt) for fmt, ext in _BUILD_DUMPS}
+            # the content key lets query/serve load the dump instead of the YAML while the data is unchanged
+            files[out_dir / KEY_FILE] = lambda fh: fh.write(key_record(self, sq.count or 0, digest[0]))
+            assert (out_dir / DUMP_FILE) in files
+            write_files(files, base=out_dir)
         if self.settings.store_path:
             self.engine  # noqa: B018 -- (re)builds the on-disk store when its key is stale
         return {p.name: p for p in files}

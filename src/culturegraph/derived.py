@@ -221,33 +221,36 @@ class _Index:
         return int(start[:4]) if start and start[:4].isdigit() else None
 
 
-def derive(quads: Iterable[ox.Quad], base_iri: str) -> list[ox.Quad]:
+def derive(quads: Iterable[ox.Quad], base_iri: str, sink: Callable[[ox.Quad], None] | None = None) -> list[ox.Quad]:
     """The derived quads for ``quads`` (ontology + data): the graph ``{base}graph/derived`` and the display
-    graphs ``{base}graph/display/{language}`` (:mod:`culturegraph.derived_display`)."""
+    graphs ``{base}graph/display/{language}`` (:mod:`culturegraph.derived_display`). With ``sink``, each
+    derived quad is handed to it as it is made and none is kept (``build`` streams them to its sort; at 1M
+    triples a list of the 1.4M would hold ~0.5 GB); the list returned is then empty."""
     from .derived_display import display_quads
     from .derived_summaries import summaries
 
     graph = _nn(base_iri + "graph/derived")
     idx = _Index(quads, {base_iri + "graph/ontology", graph.value})
     out: list[ox.Quad] = []
-
+    emit = sink or out.append
     predicates: dict[str, ox.NamedNode] = {}
+    own_labels = False  # while the provenance is made: its labels are shown like any other
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
         pred = predicates.get(p)
         if pred is None:  # a few dozen predicates over 1.4M quads at 1M: one term each
             pred = predicates[p] = _nn(p)
-        out.append(ox.Quad(s, pred, o, graph))
+        if own_labels and p == RDFS_LABEL and isinstance(o, ox.Literal):
+            idx.shown[RDFS_LABEL][s.value].append(o)
+        emit(ox.Quad(s, pred, o, graph))
 
     by_edition = _participation(idx, base_iri, add)
     _co_participation(idx, base_iri, by_edition, add)
     summaries(idx, base_iri, add)
-    start = len(out)
+    own_labels = True
     _provenance(idx, base_iri, graph, add)
-    for q in out[start:]:  # the derived graph's own labels (provenance) are shown like any other
-        if q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
-            idx.shown[RDFS_LABEL][q.subject.value].append(q.object)  # type: ignore[union-attr]
-    out.extend(display_quads(idx.shown, base_iri, graph, _nn(base_iri + "id/derived/activity")))
+    for q in display_quads(idx.shown, base_iri, graph, _nn(base_iri + "id/derived/activity")):
+        emit(q)
     return out
 
 

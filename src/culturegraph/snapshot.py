@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 
@@ -67,13 +67,35 @@ def _content_key(cg: CultureGraph) -> str:
     return h.hexdigest()
 
 
-def key_record(cg: CultureGraph, quads: int, dump: bytes | None = None) -> bytes:
-    """The JSON a key file holds (deterministic: same data, same bytes)."""
+def key_record(cg: CultureGraph, quads: int, dump: tuple[int, str] | None = None) -> bytes:
+    """The JSON a key file holds (deterministic: same data, same bytes); ``dump`` is the dump's size and
+    SHA-256 (:class:`Digest`)."""
     record: dict[str, Any] = {"culturegraph": __version__, "key": content_key(cg), "quads": quads}
     if dump is not None:
-        record["dump_bytes"] = len(dump)
-        record["dump_sha256"] = hashlib.sha256(dump).hexdigest()
+        record["dump_bytes"], record["dump_sha256"] = dump
     return (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+
+
+class Digest:
+    """A binary file wrapper that counts and hashes what is written through it (the dump's key record)."""
+
+    def __init__(self, out: BinaryIO):
+        self._out = out
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._sha.update(data)
+        self.size += len(data)
+        return self._out.write(data)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    @property
+    def value(self) -> tuple[int, str]:
+        """(bytes written, their SHA-256 in hex)."""
+        return self.size, self._sha.hexdigest()
 
 
 def read_key(path: Path) -> dict[str, Any] | None:

@@ -126,8 +126,14 @@ class TermConverter:
 
 def to_ox_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> list[OxQuad]:
     """rdflib quads → pyoxigraph quads (terms are converted once each)."""
+    return list(iter_ox_quads(quads))
+
+
+def iter_ox_quads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> Iterator[OxQuad]:
+    """rdflib quads → pyoxigraph quads, one at a time (terms are converted once each)."""
     conv = lru_cache(maxsize=None)(to_ox)
-    return [ox.Quad(conv(s), conv(p), conv(o), conv(g)) for s, p, o, g in quads]  # type: ignore[arg-type]
+    for s, p, o, g in quads:
+        yield ox.Quad(conv(s), conv(p), conv(o), conv(g))  # type: ignore[arg-type]
 
 
 def from_ox_quads(quads: Iterable[OxQuad]) -> list[RdfQuad]:

@@ -98,7 +98,10 @@ def sharing(cg: CultureGraph) -> Iterator[None]:
     try:
         yield
     finally:
-        _SHARED.pop(cg, None)
+        for value in _SHARED.pop(cg, {}).values():
+            close = getattr(value, "close", None)
+            if close is not None:  # a sort on disk (export.sorted_quads) removes its files
+                close()
 
 
 def is_sharing(cg: CultureGraph) -> bool:

@@ -1,4 +1,4 @@
-"""RDF dumps in Turtle, N-Triples, N-Quads, TriG and RDF/XML, through :func:`culturegraph.io.serialize`.
+"""RDF dumps in Turtle, N-Triples, N-Quads, TriG and RDF/XML, from one sort on disk (:mod:`.sorted_quads`).
 
 The dumps hold the ontology and the data. Dataset formats (N-Quads, TriG) keep one named graph per
 record (``{base}graph/{kind}/{id}``); triple formats merge them.
@@ -8,32 +8,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..io import dump_orders, serialize, sorted_triples
 from . import is_sharing, shared
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from ..api import CultureGraph
+    from .sorted_quads import SortedQuads
 
 EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig", "rdfxml": "rdf"}
 
 
+def _sorted(cg: CultureGraph) -> SortedQuads:
+    """The dataset's quads sorted on disk (:meth:`CultureGraph.sorted_quads`): one sort per
+    :func:`~culturegraph.export.sharing` block, removed with it (or when collected)."""
+    return shared(cg, "sorted-quads", cg.sorted_quads)
+
+
 def dump(cg: CultureGraph, fmt: str) -> bytes:
-    """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`.
-    Within :func:`~culturegraph.export.sharing` the formats share one sort (:func:`~culturegraph.io.dump_orders`)."""
-    if not is_sharing(cg):
-        return serialize(cg.ox_quads, fmt, cg.settings.base_iri)
-    orders = shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads))
-    return serialize(orders.of(fmt), fmt, cg.settings.base_iri, presorted=True)
+    """The whole dataset (ontology + data) in one of the formats of :data:`culturegraph.io.FORMATS`;
+    the same bytes ``build`` writes for the same format. Within :func:`~culturegraph.export.sharing` the
+    formats share one sort."""
+    if is_sharing(cg):
+        return _sorted(cg).dump(fmt, cg.settings.base_iri)
+    with cg.sorted_quads() as sq:
+        return sq.dump(fmt, cg.settings.base_iri)
 
 
 def triples(cg: CultureGraph) -> list[ox.Triple]:
-    """The graph's distinct triples in dump order (the JSON-LD export's input); within
-    :func:`~culturegraph.export.sharing`, the dumps' own sort."""
-    if not is_sharing(cg):
-        return sorted_triples(cg.ox_quads)
-    return shared(cg, "dump-orders", lambda: dump_orders(cg.ox_quads)).triples
+    """The graph's distinct triples in dump order (the JSON-LD export's input)."""
+    if is_sharing(cg):
+        return list(_sorted(cg).triples())
+    with cg.sorted_quads() as sq:
+        return list(sq.triples())
 
 
 def _one(cg: CultureGraph, fmt: str) -> dict[str, bytes]:
