@@ -5,10 +5,12 @@ dead idle workers replaced before use, and the byte cap next to the row cap."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import sys
 import time
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -36,6 +38,13 @@ def memory_bomb(kb: int = 10) -> str:
             f'?a ?b ?c . ?d ?e ?f BIND(CONCAT(STR(?c), ?b{doublings}) AS ?k) }}')
 
 
+def run_loop(coro: Any) -> Any:
+    """``asyncio.run(coro)`` on a thread of its own: the browser tests' session-wide Playwright keeps an event
+    loop running on the main thread, where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coro).result()
+
+
 def run(pool: WorkerPool, *jobs: Job) -> list:
     """Start ``pool``, run ``jobs`` one after another (results or the errors raised), close it."""
 
@@ -53,7 +62,7 @@ def run(pool: WorkerPool, *jobs: Job) -> list:
             await pool.close()
         return out
 
-    return asyncio.run(main())
+    return run_loop(main())
 
 
 def pool(**kw) -> WorkerPool:
@@ -110,7 +119,7 @@ def test_a_worker_dead_while_idle_is_replaced_before_a_job_reaches_it():
         finally:
             await p.close()
 
-    dead, out, now = asyncio.run(main())
+    dead, out, now = run_loop(main())
     assert out.kind == "ask" and b"true" in out.body
     assert now and dead not in now
 

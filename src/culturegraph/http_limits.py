@@ -4,7 +4,8 @@ read timeout uvicorn does not have.
 - :class:`HardeningHeaders` (ASGI middleware) adds ``X-Content-Type-Options: nosniff`` and
   ``Referrer-Policy: no-referrer`` to every response, and the server's Content-Security-Policy to every
   HTML response that does not bring its own (the network views bring theirs: their scripts are inline,
-  allowed by hash).
+  allowed by hash); :func:`harden` is the same for a response sent without the middleware (the
+  ``/sparql`` front, :mod:`culturegraph.sparql_front`).
 - :func:`timed_protocol` is uvicorn's HTTP/1.1 protocol with a deadline for a request's headers. uvicorn
   closes idle keep-alive connections, but a client that sends a header line now and then keeps its
   connection — and a slot — forever; this closes it after ``seconds`` unless the request line and headers
@@ -38,16 +39,21 @@ class HardeningHeaders:
 
         async def send_hardened(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in HARDENING if k not in names]
-                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-                if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", self.csp))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": harden(list(message.get("headers", [])), self.csp)}
             await send(message)
 
         await self.app(scope, receive, send_hardened)
+
+
+def harden(headers: list[tuple[bytes, bytes]], csp: bytes) -> list[tuple[bytes, bytes]]:
+    """``headers`` (raw ASGI pairs, changed in place and returned) with the hardening headers it lacks, and
+    ``csp`` as its Content-Security-Policy when it is HTML without one."""
+    names = {k.lower() for k, _ in headers}
+    headers += [(k, v) for k, v in HARDENING if k not in names]
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if content_type.startswith(b"text/html") and b"content-security-policy" not in names:
+        headers.append((b"content-security-policy", csp))
+    return headers
 
 
 def timed_protocol(seconds: float, parser: str = "auto") -> type:

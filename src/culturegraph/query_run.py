@@ -5,54 +5,22 @@ thread with a deep stack loads its copy of the store, sets its memory budget
 (:func:`culturegraph.sandbox.limit_memory`) and answers jobs from its pipe until the pipe closes. For each job
 it runs the guard (:func:`culturegraph.sparql_guard.check_query`), picks the result format for the query's
 form from those the server negotiated, runs the query with pyoxigraph and writes the result, cut at
-``max_rows`` rows or ``max_bytes`` bytes. Messages on the pipe are pickled :class:`Job` and reply tuples, in
-:class:`multiprocessing.connection.Connection` framing.
+``max_rows`` rows or ``max_bytes`` bytes. Messages on the pipe are those of :mod:`culturegraph.handoff`.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from .errors import CultureGraphError
+from .handoff import Job, Outcome, TermSpec, decode_job, error_reply, ok_reply
 
-# A term sent to a worker for substitution: ("iri", value) or ("literal", value, language, datatype).
-TermSpec = tuple[str, ...]
-
-
-@dataclass
-class Job:
-    """One query for a worker. The format keys (see :mod:`culturegraph.sparql_protocol`) are what the
-    client accepts for each form; ``not_acceptable`` holds the 406 message of a form it accepts nothing
-    for (checked once the worker knows the form)."""
-
-    query: str
-    result_format: str = "json"
-    ask_format: str = "json"
-    graph_format: str = "turtle"
-    not_acceptable: dict[str, str] = field(default_factory=dict)  # "select" | "ask" | "graph" → message
-    default_graphs: list[str] | None = None
-    named_graphs: list[str] | None = None
-    max_rows: int = 10_000
-    max_bytes: int | None = None
-    substitutions: dict[str, TermSpec] | None = None
-    drop: tuple[str, ...] = ()  # result columns to leave out (bound parameters: constant columns)
-
-
-@dataclass
-class Outcome:
-    """A serialised result: ``kind`` is ``select``, ``ask`` or ``graph``; ``fmt`` the format key used;
-    ``truncated`` is ``"rows"`` or ``"bytes"`` when the result was cut, else ``""``."""
-
-    kind: str
-    fmt: str
-    body: bytes
-    rows: int
-    truncated: str
-    seconds: float
+__all__ = ["GRAPHS", "RESULTS", "Job", "Outcome", "TermSpec", "WorkerConfig", "execute", "term_spec",
+           "worker_main"]
 
 
 @dataclass(frozen=True)
@@ -93,25 +61,26 @@ def serve_jobs(conn: Connection, config: WorkerConfig, network: str | None) -> N
     conn.send(("ready", {"network": network, "memory": memory}))
     while True:
         try:
-            job: Job = conn.recv()
+            data = conn.recv_bytes()
         except (EOFError, OSError):
             return
         start = time.perf_counter()
         try:
-            reply: tuple[Any, ...] = ("ok", execute(store, job, config, start))
+            reply = ok_reply(execute(store, decode_job(data), config, start))
         except CultureGraphError as exc:  # refused, shape, no acceptable format
-            reply = ("error", type(exc).__name__, getattr(exc, "message", str(exc)), getattr(exc, "line", None),
-                     getattr(exc, "column", None))
+            reply = error_reply("error", type(exc).__name__, getattr(exc, "message", str(exc)),
+                                getattr(exc, "line", None), getattr(exc, "column", None))
         except SyntaxError as exc:
-            reply = ("syntax", str(exc))
+            reply = error_reply("syntax", str(exc))
         except MemoryError:
-            reply = ("error", "QueryTooLarge", "", None, None)
+            reply = error_reply("error", "QueryTooLarge", "", None, None)
         except Exception as exc:  # an evaluation error is the query's fault: report it, keep serving
-            reply = ("error", "QueryError", f"query evaluation failed: {type(exc).__name__}: {exc}", None, None)
+            reply = error_reply("error", "QueryError", f"query evaluation failed: {type(exc).__name__}: {exc}",
+                                None, None)
         try:
-            conn.send(reply)
+            conn.send_bytes(reply)
         except MemoryError:
-            conn.send(("error", "QueryTooLarge", "", None, None))
+            conn.send_bytes(error_reply("error", "QueryTooLarge", "", None, None))
 
 
 def _open(kind: str, value: Any) -> Any:

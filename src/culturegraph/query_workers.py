@@ -8,11 +8,12 @@ a **memory budget** (``worker_memory``: past it the client gets a 422 and the wo
 bytes. A query that overruns ``query_timeout`` gets its worker killed (SIGKILL) and replaced, and the client
 a 504. A worker found dead while idle is replaced before a job is given to it.
 
-The hand-off is asyncio-native: each worker's end of its socket pair is an asyncio stream, a job is written
-and its reply read in ``multiprocessing.connection`` framing (a 4-byte length, or -1 and an 8-byte one, then
-the pickle), so the event loop never waits on a pipe and no thread is woken per request. The exchange runs
-as its own task, shielded from the request: a client that goes away does not leave a worker half-used —
-the task still reads the reply and gives the worker back.
+The hand-off runs on the event loop: each worker's end of its socket pair is read by a small
+:class:`asyncio.Protocol` (:class:`_Worker`), a job is written to it in ``multiprocessing.connection`` framing
+(:mod:`culturegraph.handoff`), and the reply resolves a future the request awaits. The worker's state — busy,
+its timer, giving it back — lives in the protocol, not in the request's task, so a client that goes away
+while its query runs cannot leave a worker half-used: the reply still arrives and the worker goes back to
+the pool (no task or ``asyncio.shield`` per request; decisions.md, 2026-12-05).
 
 Workers are started with the ``forkserver`` method: the fork server is a small single-threaded process,
 so a replacement never forks the server's threads or event loop, starts in milliseconds (pyoxigraph and
@@ -22,18 +23,17 @@ the worker's modules are preloaded there), and can enter a new user namespace (w
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing
 import os
-import pickle
 import signal
 import socket
-import struct
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import CultureGraphError, Overloaded, QueryError, QueryRefused, QueryTimeout, QueryTooLarge
-from .query_run import Job, Outcome, WorkerConfig, term_spec, worker_main
+from .handoff import Job, Outcome, decode_reply, encode_job, frame
+from .query_run import WorkerConfig, term_spec, worker_main
 
 __all__ = ["Job", "Outcome", "WorkerDied", "WorkerPool", "syntax_error", "term_spec"]
 
@@ -44,24 +44,40 @@ class WorkerDied(CultureGraphError):
     http_status = 500
 
 
-class _Gone(Exception):
-    """The worker had died before the job reached it: try another."""
+class _Worker(asyncio.Protocol):
+    """One worker process and the server's end of its socket: reads reply frames, tells the pool."""
 
+    def __init__(self, pool: WorkerPool, process: Any, notes: dict[str, str | None]):
+        self.pool, self.process, self.notes = pool, process, notes
+        self.transport: Any = None
+        self.buffer = bytearray()
+        self.pending: asyncio.Future[Any] | None = None  # the reply a request waits for
+        self.timer: asyncio.TimerHandle | None = None  # that query's time limit
+        self.gone = False  # dead, or stopped by the pool
 
-@dataclass(eq=False)
-class _Worker:
-    process: Any
-    sock: socket.socket
-    notes: dict[str, str | None]
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
 
+    def data_received(self, data: bytes) -> None:
+        if not self.buffer and len(data) > 4 and int.from_bytes(data[:4], "big", signed=True) == len(data) - 4:
+            self.pool._replied(self, memoryview(data)[4:])  # the usual case: one whole reply in one read
+            return
+        buf = self.buffer
+        buf += data
+        while len(buf) >= 4:
+            size, start = int.from_bytes(buf[:4], "big", signed=True), 4
+            if size == -1:  # a reply of 2 GB or more: an 8-byte length follows
+                if len(buf) < 12:
+                    return
+                size, start = int.from_bytes(buf[4:12], "big"), 12
+            if len(buf) < start + size:
+                return
+            reply = bytes(buf[start:start + size])
+            del buf[:start + size]
+            self.pool._replied(self, reply)
 
-def _frame(payload: bytes) -> bytes:
-    """``payload`` as ``multiprocessing.connection.Connection.recv_bytes`` reads it."""
-    if len(payload) > 0x7FFFFFFF:
-        return struct.pack("!i", -1) + struct.pack("!Q", len(payload)) + payload
-    return struct.pack("!i", len(payload)) + payload
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.pool._lost(self)
 
 
 class WorkerPool:
@@ -89,7 +105,8 @@ class WorkerPool:
         self.kills = 0
         #: what the first worker reported: "network" / "memory" → None (in force) or why not
         self.notes: dict[str, str | None] = {}
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._free: list[_Worker] = []  # idle workers
+        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()  # requests, in order
         self._waiting = 0
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -101,7 +118,7 @@ class WorkerPool:
                                               "culturegraph.sandbox", "pyoxigraph"])
 
     # -------------------------------------------------------------- starting and stopping workers
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> tuple[Any, socket.socket, dict[str, str | None]]:
         """Start one worker and wait until it holds the store (blocking; run in a thread)."""
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=worker_main, args=(child, self.config), name="culturegraph-query-worker",
@@ -120,31 +137,33 @@ class WorkerPool:
             if status != "ready":
                 proc.kill()
                 raise WorkerDied(f"a query worker could not load the data: {detail}")
-            sock = socket.socket(fileno=os.dup(parent.fileno()))  # the same socket, for the event loop to stream
+            sock = socket.socket(fileno=os.dup(parent.fileno()))  # the same socket, for the event loop to read
         finally:
             with contextlib.suppress(Exception):
                 parent.close()
-        return _Worker(proc, sock, detail)
+        return proc, sock, detail
 
     async def _started(self) -> _Worker:
-        w = await asyncio.to_thread(self._spawn)
-        w.reader, w.writer = await asyncio.open_unix_connection(sock=w.sock, limit=1 << 20)
+        proc, sock, notes = await asyncio.to_thread(self._spawn)
+        w = _Worker(self, proc, notes)
+        await asyncio.get_running_loop().create_unix_connection(lambda: w, sock=sock)
         return w
 
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until all are ready."""
-        self._idle = asyncio.Queue()
         workers = await asyncio.gather(*(self._started() for _ in range(self.size)))
         self.notes = dict(workers[0].notes)
         for w in workers:
             self._all.add(w)
-            self._idle.put_nowait(w)
+            self._free.append(w)
 
     async def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker; requests still waiting for one are cancelled."""
         self._closed = True
         for task in list(self._tasks):
             task.cancel()
+        for fut in [*self._waiters, *(w.pending for w in self._all if w.pending is not None)]:
+            fut.cancel()
         workers = list(self._all)
         self._all.clear()
         for w in workers:
@@ -157,7 +176,7 @@ class WorkerPool:
         return sorted(w.process.pid for w in self._all)
 
     def _replace(self, w: _Worker) -> None:
-        """(loop) ``w`` is dead or must die: kill it, close its stream, reap it off the loop, and start a
+        """(loop) ``w`` is dead or must die: kill it, close its socket, reap it off the loop, and start a
         replacement in the background."""
         self._all.discard(w)
         _stop(w)
@@ -171,8 +190,7 @@ class WorkerPool:
                 _stop(new)
                 return
             self._all.add(new)
-            assert self._idle is not None
-            self._idle.put_nowait(new)
+            self._release(new)
 
         self._background(respawn())
 
@@ -182,29 +200,41 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
         return task
 
+    # -------------------------------------------------------------- taking and giving back a worker
     async def _acquire(self) -> _Worker:
-        assert self._idle is not None, "WorkerPool.start() was not awaited"
-        if self._idle.empty() and self._waiting >= self.queue_limit:
+        while self._free:  # a worker is free: no waiting, no timer
+            w = self._free.pop()
+            if not w.gone:  # (one that died while idle is already being replaced)
+                return w
+        if self._waiting >= self.queue_limit:
             raise Overloaded(f"all {self.size} query workers are busy and {self._waiting} requests are "
                              "already waiting; try again in a few seconds")
-        while not self._idle.empty():  # a worker is free: no waiting, no timer
-            w = self._idle.get_nowait()
-            if _alive(w):
-                return w
-            self._replace(w)
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[_Worker] = loop.create_future()
+        self._waiters.append(fut)
+        timer = loop.call_later(self.timeout, _expire, fut, self.size, self.timeout)
         self._waiting += 1
         try:
-            async with asyncio.timeout(self.timeout):
-                while True:
-                    w = await self._idle.get()
-                    if _alive(w):
-                        return w
-                    self._replace(w)  # died while idle (killed from outside): replace it, take another
-        except TimeoutError:
-            raise Overloaded(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
-                             "try again later") from None
+            return await fut
+        except asyncio.CancelledError:  # handed a worker just as the request was cancelled: give it back
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._release(fut.result())
+            raise
         finally:
             self._waiting -= 1
+            timer.cancel()
+
+    def _release(self, w: _Worker) -> None:
+        """(loop) ``w`` is idle: to the longest-waiting request, or to the free list."""
+        if self._closed:
+            _stop(w)
+            return
+        while self._waiters:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                fut.set_result(w)
+                return
+        self._free.append(w)
 
     # -------------------------------------------------------------- running a job
     async def run(self, job: Job) -> Outcome:
@@ -216,65 +246,74 @@ class WorkerPool:
         :raises QueryRefused: update, SERVICE, LOAD (403). :raises ProtocolError: no acceptable format (406).
         :raises QueryError: syntax (with line and column), shape or evaluation error (400).
         """
-        payload = _frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = frame(encode_job(job))
+        loop = asyncio.get_running_loop()
         for _ in range(self.size + 1):
             w = await self._acquire()
-            exchange = self._background(self._exchange(w, payload))
-            exchange.add_done_callback(_consume)
-            try:
-                reply = await asyncio.shield(exchange)
-            except _Gone:
+            w.transport.write(payload)
+            if w.transport.is_closing():  # the write failed: it died while idle, unseen yet; try another
+                self._replace(w)
                 continue
-            return self._outcome(reply)
+            w.pending = fut = loop.create_future()
+            w.timer = loop.call_later(self.timeout, self._timed_out, w)
+            return self._outcome(decode_reply(await fut))
         raise WorkerDied("every query worker died before it could take the query; they are being restarted")
 
-    async def _exchange(self, w: _Worker, payload: bytes) -> tuple[Any, ...]:
-        """Send one job to ``w`` and read its reply; give ``w`` back, or replace it, whatever happens."""
-        assert w.reader is not None and w.writer is not None and self._idle is not None
-        try:
-            w.writer.write(payload)
-            await w.writer.drain()
-        except (ConnectionError, OSError):
+    def _replied(self, w: _Worker, data: bytes | memoryview) -> None:
+        """(loop, from ``w``'s protocol) The reply to ``w``'s job: give ``w`` back, then wake its request."""
+        fut, w.pending = w.pending, None
+        if w.timer is not None:
+            w.timer.cancel()
+            w.timer = None
+        self._release(w)
+        if fut is not None and not fut.done():
+            fut.set_result(data)
+
+    def _timed_out(self, w: _Worker) -> None:
+        w.timer = None
+        fut, w.pending = w.pending, None
+        self.kills += 1
+        self._replace(w)
+        if fut is not None and not fut.done():
+            fut.set_exception(QueryTimeout(
+                f"the query ran longer than the {self.timeout:g} s limit and was stopped (setting query_timeout); "
+                "anchor it on a resource, add LIMIT, or precompute global joins"))
+
+    def _lost(self, w: _Worker) -> None:
+        """(loop, from ``w``'s protocol) Its socket closed: the pool stopped it, or it died."""
+        if w.gone:
+            return
+        fut, w.pending = w.pending, None
+        if w.timer is not None:
+            w.timer.cancel()
+            w.timer = None
+        if fut is None:  # died while idle: replace it now
             self._replace(w)
-            raise _Gone from None
-        try:
-            async with asyncio.timeout(self.timeout):
-                size = struct.unpack("!i", await w.reader.readexactly(4))[0]
-                if size == -1:
-                    size = struct.unpack("!Q", await w.reader.readexactly(8))[0]
-                data = await w.reader.readexactly(size)
-        except TimeoutError:
-            self.kills += 1
-            self._replace(w)
-            raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped (setting "
-                               "query_timeout); anchor it on a resource, add LIMIT, or precompute global joins"
-                               ) from None
-        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            return
+        w.gone = True
+
+        async def died() -> None:  # while running a query: how it ended says why
             await asyncio.to_thread(w.process.join, 2)
             code = w.process.exitcode
             self._replace(w)
+            if fut.done():
+                return
             if code == -signal.SIGABRT and self.memory_mb:  # Oxigraph aborts when an allocation fails
-                raise self._too_large() from None
-            raise WorkerDied(f"the query worker died while running this query (exit code {code}); "
-                             "it has been restarted") from None
-        except asyncio.CancelledError:  # the server is stopping
-            self._replace(w)
-            raise
-        if self._closed:
-            _stop(w)
-        else:
-            self._idle.put_nowait(w)
-        return pickle.loads(data)
+                fut.set_exception(self._too_large())
+            else:
+                fut.set_exception(WorkerDied(f"the query worker died while running this query (exit code "
+                                             f"{code}); it has been restarted"))
+
+        self._background(died())
 
     def _too_large(self) -> QueryTooLarge:
         return QueryTooLarge(f"the query needed more than {self.memory_mb:,} MB of memory and was stopped "
                              "(setting worker_memory); anchor it on a resource, or aggregate less at once")
 
-    def _outcome(self, reply: tuple[Any, ...]) -> Outcome:
-        status = reply[0]
-        if status == "ok":
-            return reply[1]
-        if status == "syntax":
+    def _outcome(self, reply: Outcome | tuple[Any, ...]) -> Outcome:
+        if isinstance(reply, Outcome):
+            return reply
+        if reply[0] == "syntax":
             raise syntax_error(reply[1])
         _, kind, message, line, column = reply
         if kind == "QueryTooLarge":
@@ -287,27 +326,19 @@ class WorkerPool:
         raise cls(message, line=line, column=column)
 
 
-def _alive(w: _Worker) -> bool:
-    """False once the worker's end of the socket has closed (it died while idle: the loop has seen the end
-    of its stream). A death the loop has not seen yet shows as a failed write (:class:`_Gone`)."""
-    return w.reader is not None and not w.reader.at_eof() and w.writer is not None and not w.writer.is_closing()
-
-
-def _consume(task: asyncio.Task) -> None:
-    """Retrieve a finished exchange's error, so one whose client went away logs nothing."""
-    if not task.cancelled():
-        task.exception()
+def _expire(fut: asyncio.Future[Any], size: int, timeout: float) -> None:
+    """(loop) A request waited ``timeout`` seconds for a worker: a 503."""
+    if not fut.done():
+        fut.set_exception(Overloaded(f"all {size} query workers stayed busy for {timeout:g} s; try again later"))
 
 
 def _stop(w: _Worker) -> None:
     """(loop) Kill ``w`` and close its end of the socket; the caller reaps the process."""
+    w.gone = True
     with contextlib.suppress(Exception):
         w.process.kill()
     with contextlib.suppress(Exception):
-        if w.writer is not None:
-            w.writer.transport.abort()
-        else:
-            w.sock.close()
+        w.transport.abort()
 
 
 def syntax_error(message: str) -> QueryError:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 from collections.abc import AsyncIterator, Callable
@@ -47,10 +48,12 @@ from starlette.staticfiles import StaticFiles
 from .errors import CultureGraphError, NotFound, QueryError
 from .http_limits import VIEW_CSP, HardeningHeaders
 from .settings import Settings
+from .sparql_front import FrontedApp, Headers, SparqlFront
 from .sparql_protocol import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     ProtocolError,
+    ProtocolRequest,
     formats_for,
     negotiate,
     parse_accept,
@@ -68,10 +71,15 @@ ENTITY_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), ("tex
                  ("application/rdf+xml", "rdfxml"), ("application/x-turtle", "turtle"),
                  ("text/plain", "ntriples"), ("application/json", "jsonld")]
 TRUNCATED, ROWS = "Culturegraph-Truncated", "Culturegraph-Rows"
+TRUNCATED_KEY, ROWS_KEY = TRUNCATED.lower().encode(), ROWS.lower().encode()
+# each format's Content-Type as Starlette's Response writes it (text/… gets a charset)
+CONTENT_TYPES = {f.media_type: (f.media_type + "; charset=utf-8" if f.media_type.startswith("text/")
+                                else f.media_type).encode("latin-1")
+                 for f in (*RESULT_FORMATS.values(), *GRAPH_FORMATS.values())}
 
 
 def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | None = None,
-               notice: Callable[[str], None] | None = None) -> Starlette:
+               notice: Callable[[str], None] | None = None, front: bool = True) -> Starlette:
     """The ASGI app serving ``cg`` (a :class:`~culturegraph.api.CultureGraph`).
 
     :param settings: limits and switches (default: ``cg.settings``): ``query_timeout``, ``max_rows``,
@@ -80,6 +88,8 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     :param queue_limit: requests that may wait for a busy worker pool before a 503 (default 8 per worker).
     :param notice: told once at start-up, in a sentence, of each promise the platform cannot keep (query
         workers without network isolation or memory limit).
+    :param front: answer ``/sparql`` queries in :class:`~culturegraph.sparql_front.SparqlFront`, before
+        Starlette's layers; False sends them through the router like every other route (the tests compare).
     """
     import jinja2
 
@@ -162,14 +172,22 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             if "triples" not in state:  # distinct triples of the union graph: counted once, off the event loop
                 state["triples"] = await asyncio.to_thread(count_triples)
             return rdf_response(request, service_graph(request), "Service description")
-        fmt_param = preq.first("format")
-        if request.method == "GET" and not fmt_param and prefers_html(accept):
+        answered = await answer(request.method, preq, accept)
+        if answered is None:
             return RedirectResponse("/?" + urlencode({"query": preq.query}), status_code=303)
+        return raw_response(*answered)
+
+    async def answer(method: str, preq: ProtocolRequest, accept: str | None) -> tuple[Headers, bytes] | None:
+        """A query operation's response headers and body; None for a browser's GET (the route redirects
+        it to the query page). Both ways in call it: the route above and :class:`SparqlFront`."""
+        fmt_param = preq.first("format")
+        if method == "GET" and not fmt_param and prefers_html(accept):
+            return None
         for iri in (preq.default_graphs or []) + (preq.named_graphs or []):
             check_iri(iri)
         # the worker reads the query (the guard, its form) and picks the format for its form
-        return await run_job(request, make_job(preq.query, fmt_param, accept, default_graphs=preq.default_graphs,
-                                               named_graphs=preq.named_graphs), bool(preq.first("download")))
+        return await run_job(method, make_job(preq.query, fmt_param, accept, default_graphs=preq.default_graphs,
+                                              named_graphs=preq.named_graphs), bool(preq.first("download")))
 
     def make_job(text: str, fmt_param: str | None, accept: str | None, **kw: Any) -> Job:
         keys, refusals = formats_for(fmt_param, accept)
@@ -179,19 +197,21 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
                    graph_format=keys.get("graph", "turtle"), not_acceptable=refusals, max_rows=st.max_rows,
                    max_bytes=st.max_response_bytes, **kw)
 
-    async def run_job(request: Request, job: Job, download: bool, name: str = "results") -> Response:
+    async def run_job(method: str, job: Job, download: bool, name: str = "results") -> tuple[Headers, bytes]:
+        """Run ``job`` in a worker: the response's headers (as Starlette's ``Response`` would write them) and
+        body."""
         outcome = await state["pool"].run(job)
-        table = GRAPH_FORMATS if outcome.kind == "graph" else RESULT_FORMATS
-        f = table[outcome.fmt]
-        headers = {"Vary": "Accept", ROWS: str(outcome.rows), "Cache-Control": "no-store"}
+        f = (GRAPH_FORMATS if outcome.kind == "graph" else RESULT_FORMATS)[outcome.fmt]
+        headers = [(b"vary", b"Accept"), (ROWS_KEY, b"%d" % outcome.rows), (b"cache-control", b"no-store")]
         if outcome.truncated == "rows":
-            headers[TRUNCATED] = f"true; max-rows={st.max_rows}"
+            headers.append((TRUNCATED_KEY, b"true; max-rows=%d" % st.max_rows))
         elif outcome.truncated:
-            headers[TRUNCATED] = f"true; max-bytes={st.max_response_bytes}"
+            headers.append((TRUNCATED_KEY, b"true; max-bytes=%d" % st.max_response_bytes))
         if download:
-            headers["Content-Disposition"] = f'attachment; filename="{name}.{f.extension}"'
-        body = b"" if request.method == "HEAD" else outcome.body
-        return Response(body, media_type=f.media_type, headers=headers)
+            headers.append((b"content-disposition", f'attachment; filename="{name}.{f.extension}"'.encode("latin-1")))
+        body = b"" if method == "HEAD" else outcome.body
+        headers += [(b"content-length", b"%d" % len(body)), (b"content-type", CONTENT_TYPES[f.media_type])]
+        return headers, body
 
     # ------------------------------------------------------------------ /queries (the named queries)
     async def queries_list(request: Request) -> Response:
@@ -219,7 +239,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         text, substitutions = bound(q, bindings)  # as the CLI binds them (queries.run_local)
         job = make_job(text, fmt_param, accept, drop=tuple(bindings),
                        substitutions={k: term_spec(v) for k, v in substitutions.items()} or None)
-        return await run_job(request, job, download, q.name)
+        return raw_response(*await run_job(request.method, job, download, q.name))
 
     def registry() -> list[Any]:
         if "registry" not in state:
@@ -365,7 +385,18 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
                              allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                              allow_headers=["Accept", "Content-Type", "Accept-Language"],
                              expose_headers=[TRUNCATED, ROWS, "Content-Location"], max_age=86400)]
-    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
+    app = FrontedApp(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
+    if front:
+        app.front = SparqlFront(app.behind, answer, on_error, middleware, max_body=st.max_body_bytes,
+                                timeout=st.client_timeout)
+    return app
+
+
+def raw_response(headers: Headers, body: bytes) -> Response:
+    """A 200 response with exactly these headers."""
+    resp = Response(body)
+    resp.raw_headers = headers
+    return resp
 
 
 def check_iri(iri: str) -> None:
@@ -392,6 +423,7 @@ def prefers_html(accept: str | None) -> bool:
     return error_media(accept) == "html"
 
 
+@functools.lru_cache(maxsize=256)
 def error_media(accept: str | None) -> str:
     """``html``, ``text`` or ``json``: how to write an error for this Accept header."""
     ranges = parse_accept(accept)

@@ -18,6 +18,7 @@ from .errors import CultureGraphError, QueryError, QueryRefused
 
 if TYPE_CHECKING:
     from starlette.requests import Request
+    from starlette.types import Receive
 
 
 class ProtocolError(CultureGraphError):
@@ -237,21 +238,38 @@ def _qs(raw: bytes | str) -> dict[str, list[str]]:
 
 
 async def read_body(request: Request, limit: int, timeout: float | None = None) -> bytes:
-    """The request body, refusing (413) anything larger than ``limit`` bytes before reading it all, and
-    (408) a body that has not all arrived within ``timeout`` seconds."""
-    declared = request.headers.get("content-length")
+    """The request body of a Starlette request: :func:`receive_body`."""
+    return await receive_body(request.receive, request.headers.get("content-length"), limit, timeout)
+
+
+async def receive_body(receive: Receive, declared: str | None, limit: int,
+                       timeout: float | None = None) -> bytes:
+    """The body from an ASGI ``receive``, refusing (413) anything larger than ``limit`` bytes before reading
+    it all (``declared``: the Content-Length header), and (408) a body that has not all arrived within
+    ``timeout`` seconds.
+
+    :raises ClientDisconnect: the client went away first (as Starlette's ``Request.stream`` does).
+    """
+    from starlette.requests import ClientDisconnect
+
     if declared and declared.isdigit() and int(declared) > limit:
         raise ProtocolError(413, f"request body of {int(declared):,} bytes is larger than the "
                             f"{limit:,} bytes this endpoint accepts (setting max_body_bytes)")
     chunks, size = [], 0
     try:
         async with asyncio.timeout(timeout):
-            async for chunk in request.stream():
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientDisconnect()
+                chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > limit:
                     raise ProtocolError(413, f"request body is larger than the {limit:,} bytes this endpoint "
                                         "accepts (setting max_body_bytes)")
                 chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
     except TimeoutError:
         raise ProtocolError(408, f"the request body did not arrive within {timeout:g} s (setting "
                             "client_timeout)", {"Connection": "close"}) from None
@@ -259,23 +277,32 @@ async def read_body(request: Request, limit: int, timeout: float | None = None) 
 
 
 async def read_request(request: Request, max_body: int, timeout: float | None = None) -> ProtocolRequest | None:
-    """Parse a protocol request; None for a GET without ``query`` (the service description).
+    """:func:`read_query` for a Starlette request."""
+    headers = request.headers
+    return await read_query(request.method, request.scope["query_string"], headers.get("content-type"),
+                            headers.get("content-length"), request.receive, max_body, timeout)
+
+
+async def read_query(method: str, query_string: bytes, content_type: str | None, content_length: str | None,
+                     receive: Receive, max_body: int,
+                     timeout: float | None = None) -> ProtocolRequest | None:
+    """Parse a protocol request from its parts; None for a GET without ``query`` (the service description).
+    A GET or HEAD never calls ``receive``.
 
     :raises ProtocolError: 400 (several queries, bad encoding, missing or wrong Content-Type is 415),
-        405 (method), 413 (body too large).
+        405 (method), 408 (slow body), 413 (body too large).
     :raises QueryRefused: 403 for any update operation.
     """
-    url_params = _qs(request.url.query)
-    if request.method in ("GET", "HEAD"):
+    url_params = _qs(query_string)
+    if method in ("GET", "HEAD"):
         params = url_params
         if "update" in params:
             raise QueryRefused("SPARQL updates are not accepted: this endpoint is read-only "
                                "(and the protocol never allows an update by GET)")
         if "query" not in params:
             return None
-    elif request.method == "POST":
-        ctype = request.headers.get("content-type", "")
-        mtype, _, ctparams = ctype.partition(";")
+    elif method == "POST":
+        mtype, _, ctparams = (content_type or "").partition(";")
         mtype = mtype.strip().lower()
         charset = _charset(ctparams)
         if mtype == "application/sparql-update":
@@ -288,7 +315,7 @@ async def read_request(request: Request, max_body: int, timeout: float | None = 
                                 "application/x-www-form-urlencoded or application/sparql-query")
         if charset not in (None, "utf-8", "utf8"):
             raise ProtocolError(400, f"charset={charset} is not accepted: SPARQL requests are UTF-8")
-        body = await read_body(request, max_body, timeout)
+        body = await receive_body(receive, content_length, max_body, timeout)
         if mtype == "application/x-www-form-urlencoded":
             params = {**url_params, **_qs(body)}
             if "update" in params:
@@ -304,7 +331,7 @@ async def read_request(request: Request, max_body: int, timeout: float | None = 
                 raise ProtocolError(400, "a direct POST carries the query in its body, not in query=")
             params = {**url_params, "query": [text]}
     else:
-        raise ProtocolError(405, f"method {request.method} is not allowed; use GET or POST",
+        raise ProtocolError(405, f"method {method} is not allowed; use GET or POST",
                             {"Allow": "GET, POST, HEAD, OPTIONS"})
     queries = params.get("query", [])
     if len(queries) != 1:
