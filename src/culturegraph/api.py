@@ -92,9 +92,28 @@ class CultureGraph:
     # ------------------------------------------------------------------ loading
     @cached_property
     def loaded(self) -> LoadResult:
-        """The data read from ``data/`` and ``ontology/`` (raises :class:`DataError` on bad data)."""
+        """The data read from ``data/`` and ``ontology/`` (raises :class:`DataError` on bad data); kept."""
+        return self.read_data()
+
+    def read_data(self) -> LoadResult:
+        """The data read from ``data/`` and ``ontology/`` afresh, not kept (:attr:`loaded` keeps it)."""
         with paused_gc():
             return load(self.root, self.data_dir, self.ontology_path, self.settings.base_iri)
+
+    def stream_quads(self, sink: Callable[[OxQuad], None], loaded: LoadResult | None = None) -> None:
+        """Hand every quad of the dataset (ontology, data, derived) to ``sink`` as it is made from the YAML
+        (``loaded``, else :attr:`loaded`), keeping none: at 1M triples a list of them held 2.8M quad objects."""
+        from .derived import derive
+
+        data = loaded or self.loaded
+
+        def quads() -> Iterator[OxQuad]:
+            for q in iter_ox_quads(chain(data.ontology_quads, data.quads)):
+                sink(q)
+                yield q
+
+        with paused_gc():
+            derive(quads(), self.settings.base_iri, sink=sink)
 
     @cached_property
     def ox_quads(self) -> list[OxQuad]:
@@ -174,22 +193,14 @@ class CultureGraph:
         (:class:`~culturegraph.export.sorted_quads.SortedQuads`; close it, or use it in a ``with``). When the
         quads are not already in memory they are streamed from the loaded YAML and none is kept: at 1M
         triples ``build`` holds the YAML's records and one sort chunk, not 2.8M quad objects."""
-        from .derived import derive
         from .export.sorted_quads import SortedQuads
 
         sq = SortedQuads(folder)
-        with paused_gc():
-            if "ox_quads" in self.__dict__ or "loaded" not in self.__dict__:
+        if "ox_quads" in self.__dict__ or "loaded" not in self.__dict__:  # in memory, or from the dump
+            with paused_gc():
                 return sq.extend(self.ox_quads).finish()
-            loaded = self.loaded
-
-            def data() -> Iterator[OxQuad]:
-                for q in iter_ox_quads(chain(loaded.ontology_quads, loaded.quads)):
-                    sq.add(q)
-                    yield q
-
-            derive(data(), self.settings.base_iri, sink=sq.add)
-            return sq.finish()
+        self.stream_quads(sq.add)
+        return sq.finish()
 
     def dumps(self) -> dict[str, bytes]:
         """The build outputs by file name (Turtle, N-Quads, TriG), serialised deterministically."""

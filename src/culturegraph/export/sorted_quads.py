@@ -39,7 +39,8 @@ class SortedQuads:
     """Collects quads (:meth:`add`), then yields them sorted per format (:meth:`write`).
 
     The run files live in a temporary folder (``folder``, else the system's) removed by :meth:`close` or
-    when the object is collected. ``count`` is the number of distinct quads, known after :meth:`finish`.
+    when the object is collected. ``count`` is the number of distinct quads, known once the N-Quads lines
+    have been read (:meth:`nquads_lines`, or writing N-Quads).
     """
 
     def __init__(self, folder: str | Path | None = None, *, chunk_chars: int = CHUNK_CHARS):
@@ -83,10 +84,8 @@ class SortedQuads:
         self._chars = 0
 
     def finish(self) -> SortedQuads:
-        """Spill what is left and count the distinct quads; returns ``self``."""
+        """Spill what is left; returns ``self``."""
         self._spill()
-        if self.count is None:
-            self.count = sum(1 for _ in self._merged("spog"))
         return self
 
     def _merged(self, order: str) -> Iterator[bytes]:
@@ -104,10 +103,14 @@ class SortedQuads:
                 fh.close()
 
     def nquads_lines(self) -> Iterator[bytes]:
-        """The distinct quads as N-Quads lines, by subject, predicate, object, graph."""
+        """The distinct quads as N-Quads lines, by subject, predicate, object, graph (once all are read,
+        ``count`` holds their number)."""
+        n = 0
         for line in self._merged("spog"):
             triple, _, graph = line[:-1].rpartition(b"\t")
             yield triple + b" " + graph + b" .\n" if graph else triple + b" .\n"
+            n += 1
+        self.count = n
 
     def trig_lines(self) -> Iterator[bytes]:
         """The distinct quads as N-Quads lines, by graph, subject, predicate, object."""
