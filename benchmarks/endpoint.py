@@ -165,3 +165,84 @@ def starvation(project: Path, cheap_iri: str, heavy_path: str, *, seconds: float
     pages = re.search(r"Requests/sec:\s+([\d.]+)", out)
     return {"alone": alone, "beside_heavy_page": beside, "heavy_path": heavy_path,
             "heavy_pages_per_s": float(pages.group(1)) if pages else None}
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc``)."""
+    out = [pid]
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        for task in tasks:
+            for child in (task / "children").read_text().split():
+                out += _tree(int(child))
+    except OSError:
+        pass
+    return out
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: a page shared by n processes counts 1/n in each, so the sum over a process
+    tree is the memory the tree holds (the sum of RSS would count shared pages again for every process)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def serve_start(project: Path, *, cold: bool, workers: int = 2, settle: float = 3.0) -> dict[str, Any]:
+    """``culturegraph serve`` started on ``project`` (``cold``: on a copy without ``dist/``, so it builds its
+    store from the YAML): seconds until an ASK is answered over HTTP, and the memory of the whole process
+    tree (PSS, summed) at its largest while starting and ``settle`` s after the first answer."""
+    if not Path("/proc/self/smaps_rollup").exists():
+        return {"error": "needs Linux /proc for the process tree's memory"}
+    with tempfile.TemporaryDirectory(prefix="culturegraph-cold-") as tmp:
+        root = project
+        if cold:
+            root = Path(tmp)
+            for part in ("data", "ontology", "queries"):
+                (root / part).symlink_to(project / part)
+        with socket_port() as port:
+            pass
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([_bin("culturegraph"), "serve", "--root", str(root), "--port", str(port),
+                                 "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+        peak = 0.0
+        try:
+            while True:
+                if proc.poll() is not None:
+                    return {"error": f"serve exited with {proc.returncode}"}
+                with contextlib.suppress(OSError):
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", url, headers={"Accept": "application/sparql-results+json"})
+                    status = conn.getresponse().status
+                    conn.close()
+                    if status == 200:
+                        break
+                peak = max(peak, sum(_pss_mb(p) for p in _tree(proc.pid)))
+                time.sleep(0.2)
+            first = time.perf_counter() - t0
+            time.sleep(settle)
+            after = {p: _pss_mb(p) for p in _tree(proc.pid)}
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return {"first_answer_s": first, "tree_pss_peak_mb": max(peak, sum(after.values())),
+            "tree_pss_after_mb": sum(after.values()), "processes": len(after),
+            "main_pss_mb": after.get(proc.pid)}
+
+
+@contextlib.contextmanager
+def socket_port() -> Iterator[int]:
+    """A free TCP port on 127.0.0.1 (bound and released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield s.getsockname()[1]

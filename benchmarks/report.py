@@ -66,6 +66,9 @@ def summarise_size(rec: dict[str, Any], targets: dict[str, float]) -> dict[str, 
         "load_peak_mb": ours.get("load_peak_mb"),
         "cold_load_s": (rec.get("cold") or {}).get("load_s"),
         "cold_peak_mb": (rec.get("cold") or {}).get("peak_mb"),
+        "build_peak_mb": (rec.get("build") or {}).get("peak_mb"),
+        "serve_cold": rec.get("serve_cold") or {},
+        "serve_warm": rec.get("serve_warm") or {},
     }
 
 
@@ -97,6 +100,13 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
               None if s["speedup_geomean"] is None else s["speedup_geomean"] >= targets["speedup"])
         check("overhead (geomean vs raw pyoxigraph)", s["overhead_geomean"],
               None if s["overhead_geomean"] is None else s["overhead_geomean"] <= targets["overhead"])
+        check("build_peak_mb (build from YAML, no SHACL)", s["build_peak_mb"],
+              None if s["build_peak_mb"] is None else s["build_peak_mb"] <= targets["build_peak_mb"])
+        first, tree = s["serve_cold"].get("first_answer_s"), s["serve_cold"].get("tree_pss_peak_mb")
+        check("serve_cold_s (serve from YAML to its first answer)", first,
+              None if first is None else first <= targets["serve_cold_s"])
+        check("serve_tree_mb (serve from YAML, whole process tree)", tree,
+              None if tree is None else tree <= targets["serve_tree_mb"])
         for name, value in _endpoint_checks(s["endpoint"]):
             check(name, value, _met(name.split(" ")[0], value, targets))
     real = result.get("real")
@@ -174,10 +184,16 @@ def print_report(result: dict[str, Any]) -> None:
               f"{shape.get('people', 'n/a')} people): {b.get('data_quads', 'n/a')} data quads + "
               f"{b.get('derived_quads', 'n/a')} derived + {b.get('display_quads', 'n/a')} display "
               f"({ox.get('quads', 'n/a')} in the store)")
-        print(f"  build (YAML → dumps, no SHACL) {_f(b.get('build_s'), ' s', 2)}  "
-              f"[YAML→quads {_f(b.get('yaml_to_quads_s'), ' s', 2)}, derive+convert "
-              f"{_f(b.get('derive_and_convert_s'), ' s', 2)}, "
-              f"serialise+write {_f(b.get('serialise_and_write_s'), ' s', 2)}]")
+        print(f"  build (YAML → dumps, no SHACL) {_f(b.get('build_s'), ' s', 2)} / {_f(b.get('peak_mb'), ' MB', 0)}"
+              f" peak  [YAML read {_f(b.get('yaml_to_quads_s'), ' s', 2)}, quads + derive + sort + write "
+              f"{_f(b.get('derive_sort_and_write_s'), ' s', 2)}]")
+        for kind in ("serve_cold", "serve_warm"):
+            sv = s[kind]
+            what = "from the YAML" if kind == "serve_cold" else "from the prebuilt dump"
+            err = f" ({sv['error']})" if sv.get("error") else ""
+            print(f"  serve {what}: first answer {_f(sv.get('first_answer_s'), ' s', 1)}, process tree "
+                  f"{_f(sv.get('tree_pss_peak_mb'), ' MB', 0)} PSS at most ({_f(sv.get('tree_pss_after_mb'), ' MB', 0)}"
+                  f" once answering, {sv.get('processes', 'n/a')} processes){err}")
         print(f"  SHACL {_f((rec.get('shacl') or {}).get('shacl_s'), ' s', 2)}   "
               f"load cold (YAML) {_f(s['cold_load_s'], ' s', 2)} / {_f(s['cold_peak_mb'], ' MB', 0)} peak")
         print(f"  load from prebuilt dump: ours {_f(ox.get('load_s'), ' s', 2)} / "
