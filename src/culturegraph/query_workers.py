@@ -180,7 +180,8 @@ class WorkerPool:
         replacement in the background."""
         self._all.discard(w)
         _stop(w)
-        asyncio.get_running_loop().run_in_executor(None, w.process.join, 5)
+        with contextlib.suppress(RuntimeError):  # the loop's executor is gone: the interpreter is exiting
+            asyncio.get_running_loop().run_in_executor(None, w.process.join, 5)
         if self._closed:
             return
 
