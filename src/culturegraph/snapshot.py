@@ -259,20 +259,41 @@ def cold_store(cg: CultureGraph) -> ox.Store:
     """An in-memory store filled from the YAML, each quad handed over as it is made (in batches) and not
     kept; the YAML's records are dropped once read unless the facade already held them (``cg.loaded``).
     At 1M triples: 3.75 → ~1.4 GB peak (``benchmarks/README.md``)."""
+    import queue
+    import threading
+
     import pyoxigraph as ox
 
     store = ox.Store()
+    batches: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def insert() -> None:  # Oxigraph inserts without the GIL: on a second core while Python makes quads
+        while (batch := batches.get()) is not None:
+            try:
+                store.bulk_extend(batch)
+            except BaseException as exc:
+                failed.append(exc)
+
+    inserter = threading.Thread(target=insert, name="culturegraph-cold-insert", daemon=True)
+    inserter.start()
     batch: list[ox.Quad] = []
 
     def add(q: ox.Quad) -> None:
         batch.append(q)
         if len(batch) >= COLD_BATCH:
-            store.bulk_extend(batch)
+            batches.put(batch.copy())
             batch.clear()
 
-    loaded = cg.__dict__.get("loaded") or cg.read_data()
-    cg.stream_quads(add, loaded)
-    store.bulk_extend(batch)
+    try:
+        loaded = cg.__dict__.get("loaded") or cg.read_data()
+        cg.stream_quads(add, loaded)
+        batches.put(batch)
+    finally:
+        batches.put(None)
+        inserter.join()
+    if failed:
+        raise failed[0]
     return store
 
 
