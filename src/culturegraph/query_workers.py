@@ -111,6 +111,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # kept: asyncio.get_running_loop() costs a getpid()
         methods = multiprocessing.get_all_start_methods()
         self._ctx: Any = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
@@ -151,6 +152,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until all are ready."""
+        self._loop = asyncio.get_running_loop()
         workers = await asyncio.gather(*(self._started() for _ in range(self.size)))
         self.notes = dict(workers[0].notes)
         for w in workers:
@@ -210,7 +212,8 @@ class WorkerPool:
         if self._waiting >= self.queue_limit:
             raise Overloaded(f"all {self.size} query workers are busy and {self._waiting} requests are "
                              "already waiting; try again in a few seconds")
-        loop = asyncio.get_running_loop()
+        loop = self._loop
+        assert loop is not None, "WorkerPool.start() was not awaited"
         fut: asyncio.Future[_Worker] = loop.create_future()
         self._waiters.append(fut)
         timer = loop.call_later(self.timeout, _expire, fut, self.size, self.timeout)
@@ -248,7 +251,8 @@ class WorkerPool:
         :raises QueryError: syntax (with line and column), shape or evaluation error (400).
         """
         payload = frame(encode_job(job))
-        loop = asyncio.get_running_loop()
+        loop = self._loop
+        assert loop is not None, "WorkerPool.start() was not awaited"
         for _ in range(self.size + 1):
             w = await self._acquire()
             w.transport.write(payload)
