@@ -46,6 +46,9 @@ def test_query_reuses_the_built_dump_without_reading_yaml(mini: Path) -> None:
     assert cg.query(ASK_SPEAKER).boolean is True
     assert cg.label(cg.iri("lee-kyogu"), "ko") == "이교구"
     assert "loaded" not in cg.__dict__, "the YAML was read although the dump was current"
+    for junk in ("<img>", "a b", "nobody"):  # looked up in the store: no such record, never a ValueError
+        with pytest.raises(KeyError):
+            cg.iri(junk)
     assert cg.stats()["people"] == 1 and "loaded" not in cg.__dict__
     ego = cg.projection("ego", entity="lee-kyogu")  # a view on a record id: resolved in the store
     assert ego.graph.nodes[str(cg.iri("lee-kyogu"))]["center"] and "loaded" not in cg.__dict__

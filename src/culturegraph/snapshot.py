@@ -346,12 +346,18 @@ def find_record(cg: CultureGraph, record_id: str) -> URIRef:
 
     :raises KeyError: when no record has this id.
     """
+    import pyoxigraph as ox
     from rdflib import URIRef
 
     from .schema import KINDS
 
     for path in sorted({k.path for k in KINDS.values()}):
-        iri = URIRef(f"{cg.settings.base_iri}id/{path}/{record_id}")
+        text = f"{cg.settings.base_iri}id/{path}/{record_id}"
+        try:
+            ox.NamedNode(text)
+        except ValueError:  # not an IRI (``<img>``, a space): no record can have this id
+            raise KeyError(record_id) from None
+        iri = URIRef(text)
         if next(cg.engine.quads_for_pattern(iri, None, None), None) is not None:
             return iri
     raise KeyError(record_id)
