@@ -13,6 +13,7 @@ The starvation test: a cheap ASK sent one after another by a Python client (p50,
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import http.client
 import re
@@ -195,7 +196,9 @@ def _pss_mb(pid: int) -> float:
 def serve_start(project: Path, *, cold: bool, workers: int = 2, settle: float = 3.0) -> dict[str, Any]:
     """``culturegraph serve`` started on ``project`` (``cold``: on a copy without ``dist/``, so it builds its
     store from the YAML): seconds until an ASK is answered over HTTP, and the memory of the whole process
-    tree (PSS, summed) at its largest while starting and ``settle`` s after the first answer."""
+    tree (PSS, summed) while starting, ``settle`` s after the first answer, and after every worker has run
+    a query that walks every quad (pages a worker shares with the server become its own once it writes
+    them); the largest of these is the tree's peak."""
     if not Path("/proc/self/smaps_rollup").exists():
         return {"error": "needs Linux /proc for the process tree's memory"}
     with tempfile.TemporaryDirectory(prefix="culturegraph-cold-") as tmp:
@@ -227,15 +230,29 @@ def serve_start(project: Path, *, cold: bool, workers: int = 2, settle: float = 
             first = time.perf_counter() - t0
             time.sleep(settle)
             after = {p: _pss_mb(p) for p in _tree(proc.pid)}
+            # every worker walks every quad once (the worst case for pages shared with the server)
+            scan = urllib.parse.quote("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+            with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+                list(pool.map(lambda _: _get(port, f"/sparql?query={scan}"), range(2 * workers)))
+            scanned = sum(_pss_mb(p) for p in _tree(proc.pid))
         finally:
             proc.terminate()
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    return {"first_answer_s": first, "tree_pss_peak_mb": max(peak, sum(after.values())),
-            "tree_pss_after_mb": sum(after.values()), "processes": len(after),
-            "main_pss_mb": after.get(proc.pid)}
+    return {"first_answer_s": first, "tree_pss_peak_mb": max(peak, sum(after.values()), scanned),
+            "tree_pss_after_mb": sum(after.values()), "tree_pss_after_scans_mb": scanned,
+            "processes": len(after), "main_pss_mb": after.get(proc.pid)}
+
+
+def _get(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp.status
 
 
 @contextlib.contextmanager

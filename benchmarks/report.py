@@ -193,7 +193,8 @@ def print_report(result: dict[str, Any]) -> None:
             err = f" ({sv['error']})" if sv.get("error") else ""
             print(f"  serve {what}: first answer {_f(sv.get('first_answer_s'), ' s', 1)}, process tree "
                   f"{_f(sv.get('tree_pss_peak_mb'), ' MB', 0)} PSS at most ({_f(sv.get('tree_pss_after_mb'), ' MB', 0)}"
-                  f" once answering, {sv.get('processes', 'n/a')} processes){err}")
+                  f" once answering, {_f(sv.get('tree_pss_after_scans_mb'), ' MB', 0)} after full scans; "
+                  f"{sv.get('processes', 'n/a')} processes){err}")
         print(f"  SHACL {_f((rec.get('shacl') or {}).get('shacl_s'), ' s', 2)}   "
               f"load cold (YAML) {_f(s['cold_load_s'], ' s', 2)} / {_f(s['cold_peak_mb'], ' MB', 0)} peak")
         print(f"  load from prebuilt dump: ours {_f(ox.get('load_s'), ' s', 2)} / "

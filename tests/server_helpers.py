@@ -145,13 +145,18 @@ def children(pid: int) -> list[int]:
 
 
 def query_workers(pid: int) -> list[int]:
-    """The query worker processes of the server ``pid``: the children of its multiprocessing fork server."""
-    out = []
-    for child in children(pid):
+    """The query worker processes of the server ``pid``: its descendants named ``cg-query-worker`` (forked
+    from the server, or started by a multiprocessing fork server)."""
+    from culturegraph.query_run import WORKER_NAME
+
+    out, todo = [], list(children(pid))
+    while todo:
+        child = todo.pop()
+        todo += children(child)
         try:
-            with open(f"/proc/{child}/cmdline", "rb") as fh:
-                if b"multiprocessing.forkserver" in fh.read():
-                    out += children(child)
+            with open(f"/proc/{child}/comm", encoding="utf-8") as fh:
+                if fh.read().strip() == WORKER_NAME:
+                    out.append(child)
         except OSError:
             continue
     return sorted(out)

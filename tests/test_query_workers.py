@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from culturegraph import forked
 from culturegraph.errors import QueryError, QueryRefused, QueryTooLarge
 from culturegraph.query_workers import Job, WorkerPool
 from tests.server_helpers import Listener
@@ -65,12 +66,25 @@ def run(pool: WorkerPool, *jobs: Job) -> list:
     return run_loop(main())
 
 
-def pool(**kw) -> WorkerPool:
-    return WorkerPool(NQUADS, size=1, timeout=30, prefixes={}, base_iri=X, **kw)
+@pytest.fixture(params=["spawned", "forked"])
+def pool(request: pytest.FixtureRequest) -> Any:
+    """Pools of one worker that loads the N-Quads itself (``forkserver``), or that is forked from this process
+    and shares its store (``forked.py``, what ``serve`` does on Linux): every promise holds for both."""
+
+    def make(**kw: Any) -> WorkerPool:
+        if request.param == "spawned":
+            return WorkerPool(NQUADS, size=1, timeout=30, prefixes={}, base_iri=X, **kw)
+        if not forked.available():
+            pytest.skip("forking workers needs Linux")
+        store = ox.Store()
+        store.load(NQUADS, format=ox.RdfFormat.N_QUADS)
+        return WorkerPool(("store", store), size=1, timeout=30, prefixes={}, base_iri=X, **kw)
+
+    return make
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="network namespaces are a Linux feature")
-def test_a_worker_has_no_network_even_without_the_guard():
+def test_a_worker_has_no_network_even_without_the_guard(pool):
     listener = Listener()
     try:
         query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
@@ -90,13 +104,13 @@ def test_a_worker_has_no_network_even_without_the_guard():
         listener.close()
 
 
-def test_a_worker_allowed_to_call_services_keeps_the_network_and_says_so():
+def test_a_worker_allowed_to_call_services_keeps_the_network_and_says_so(pool):
     (notes,) = run(pool(allow_service=("http://example.org/sparql",)))
     assert "allow_service" in (notes["network"] or "")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_DATA is enforced on Linux")
-def test_a_memory_bomb_ends_cleanly_and_the_worker_is_replaced():
+def test_a_memory_bomb_ends_cleanly_and_the_worker_is_replaced(pool):
     small, bomb, after, notes = run(pool(memory_mb=256), Job(doubling(10)), Job(doubling(26)), Job(doubling(10)))
     assert notes["memory"] is None
     assert b"10240" in small.body
@@ -105,7 +119,7 @@ def test_a_memory_bomb_ends_cleanly_and_the_worker_is_replaced():
     assert b"10240" in after.body, "the next query was not answered after the memory bomb"
 
 
-def test_a_worker_dead_while_idle_is_replaced_before_a_job_reaches_it():
+def test_a_worker_dead_while_idle_is_replaced_before_a_job_reaches_it(pool):
     p = pool()
 
     async def main():
@@ -124,7 +138,7 @@ def test_a_worker_dead_while_idle_is_replaced_before_a_job_reaches_it():
     assert now and dead not in now
 
 
-def test_results_are_cut_by_bytes_as_by_rows():
+def test_results_are_cut_by_bytes_as_by_rows(pool):
     query = f"SELECT ?s ?o WHERE {{ ?s <{X}p> ?o }} ORDER BY ?s"
     jobs = [Job(query, result_format=fmt, max_rows=10_000, max_bytes=50_000) for fmt in ("json", "xml", "csv", "tsv")]
     jobs.append(Job(f"CONSTRUCT {{ ?s <{X}p> ?o }} WHERE {{ ?s <{X}p> ?o }}", max_bytes=50_000))
@@ -137,6 +151,6 @@ def test_results_are_cut_by_bytes_as_by_rows():
     assert len(list(parsed)) == outs[0].rows
 
 
-def test_ask_has_no_csv_form():
+def test_ask_has_no_csv_form(pool):
     (out, _) = run(pool(), Job("ASK {}", ask_format="json", not_acceptable={"ask": "no CSV form"}))
     assert getattr(out, "http_status", None) == 406 and "no CSV form" in str(out)

@@ -239,6 +239,8 @@ def test_rows_of_10kb_are_cut_by_bytes_and_the_client_is_told(http):
 def test_a_worker_killed_while_idle_is_replaced_before_the_next_query(server, http):
     workers = query_workers(server.proc.pid)
     assert len(workers) == 2, workers
+    # forked from the server itself (sharing its store, forked.py), not from a fork server
+    assert all(_ppid(w) == server.proc.pid for w in workers)
     os.kill(workers[0], signal.SIGKILL)
     time.sleep(0.3)
     for _ in range(6):
@@ -248,6 +250,11 @@ def test_a_worker_killed_while_idle_is_replaced_before_the_next_query(server, ht
     while time.monotonic() < deadline and len(query_workers(server.proc.pid)) != 2:
         time.sleep(0.1)
     assert len(query_workers(server.proc.pid)) == 2 and workers[0] not in query_workers(server.proc.pid)
+
+
+def _ppid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
 
 
 # ---------------------------------------------------------------------------------------------- junk → 4xx

@@ -35,9 +35,17 @@ class WorkerConfig:
     guard: bool = True  # False only in the tests that prove the sandbox holds without it
 
 
+#: the process name of a query worker (``/proc/PID/comm``, at most 15 characters)
+WORKER_NAME = "cg-query-worker"
+
+
 def worker_main(conn: Connection, config: WorkerConfig) -> None:
     """Leave the network (while single-threaded), then serve on a thread with a deep stack."""
     from .sandbox import isolate_network, run_with_stack
+
+    # the name ps and top show (Linux), whether forked or spawned
+    with contextlib.suppress(OSError), open("/proc/self/comm", "w") as fh:
+        fh.write(WORKER_NAME)
 
     network: str | None
     if config.allow_service:
@@ -96,9 +104,16 @@ def serve_jobs(conn: Connection, config: WorkerConfig, network: str | None) -> N
 
 
 def _open(kind: str, value: Any) -> Any:
-    """The worker's store: the on-disk store read-only, the prebuilt dump (checked), or N-Quads bytes."""
+    """The worker's store: the server's, inherited by forking (:mod:`culturegraph.forked`), the on-disk
+    store read-only, the prebuilt dump (checked), or N-Quads bytes."""
     import pyoxigraph as ox
 
+    if kind == "inherited":
+        from .forked import INHERITED
+
+        if INHERITED is None:
+            raise ValueError("this worker was not forked from the server: it inherited no store")
+        return INHERITED
     if kind == "disk":
         return ox.Store.read_only(value)
     store = ox.Store()

@@ -29,9 +29,14 @@ import multiprocessing
 import os
 import signal
 import socket
+import threading
 from typing import Any
 
+from pyoxigraph import RdfFormat
+
 from .errors import CultureGraphError, Overloaded, QueryError, QueryRefused, QueryTimeout, QueryTooLarge
+from .forked import available as forked_available
+from .forked import fork_worker
 from .handoff import Job, Outcome, decode_reply, encode_job, frame
 from .query_run import WorkerConfig, term_spec, worker_main
 
@@ -83,7 +88,9 @@ class _Worker(asyncio.Protocol):
 class WorkerPool:
     """``size`` worker processes, each holding the store; :meth:`run` sends a job to an idle one.
 
-    :param source: what each worker loads once (:func:`culturegraph.snapshot.worker_source`): ``("nquads",
+    :param source: what each worker holds (:func:`culturegraph.snapshot.pool_source`): ``("store", a
+        pyoxigraph store)`` — workers are forked from this process and share it (:mod:`culturegraph.forked`;
+        where forking is not available, they load its dump) — or what each loads once: ``("nquads",
         bytes)``, ``("file", path of an N-Quads dump)`` or ``("disk", on-disk store opened read-only)``;
         plain ``bytes`` are N-Quads.
     :param timeout: seconds a query may run before its worker is killed (:class:`QueryTimeout`, 504).
@@ -96,7 +103,11 @@ class WorkerPool:
     def __init__(self, source: tuple[str, Any] | bytes, *, size: int, timeout: float, prefixes: dict[str, str],
                  base_iri: str, queue_limit: int | None = None, allow_service: tuple[str, ...] = (),
                  memory_mb: int = 0, guard: bool = True):
-        self.source = ("nquads", source) if isinstance(source, bytes) else source
+        self.source: tuple[str, Any] = ("nquads", source) if isinstance(source, bytes) else source
+        if self.source[0] == "store" and not forked_available():  # each worker loads a copy instead
+            store: Any = self.source[1]
+            self.source = ("nquads", store.dump(format=RdfFormat.N_QUADS) or b"")
+        self._fork_lock = threading.Lock()
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -121,13 +132,20 @@ class WorkerPool:
     # -------------------------------------------------------------- starting and stopping workers
     def _spawn(self) -> tuple[Any, socket.socket, dict[str, str | None]]:
         """Start one worker and wait until it holds the store (blocking; run in a thread)."""
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=worker_main, args=(child, self.config), name="culturegraph-query-worker",
-                                 daemon=True)
-        proc.start()
+        source = self.source
+        if source[0] == "store":  # forked from this process: it shares the store's pages (forked.py)
+            parent, child = multiprocessing.Pipe()
+            with self._fork_lock:
+                proc: Any = fork_worker(source[1], worker_main, child.fileno(), child, self.config)
+            source = ("inherited", None)
+        else:
+            parent, child = self._ctx.Pipe()
+            proc = self._ctx.Process(target=worker_main, args=(child, self.config),
+                                     name="culturegraph-query-worker", daemon=True)
+            proc.start()
         child.close()
         try:
-            parent.send(self.source)
+            parent.send(source)
             if not parent.poll(300):
                 proc.kill()
                 raise WorkerDied("a query worker did not start within 300 s")

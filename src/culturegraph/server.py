@@ -107,12 +107,12 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         import pyoxigraph as ox
 
-        from .snapshot import worker_source
+        from .snapshot import pool_source
 
         # the engine's store: the prebuilt dump or on-disk store when the data is unchanged (no YAML read)
         state["describer"] = Describer(cg.store, st.base_iri, st.default_lang)
         state["graphs"] = sorted(str(g.value) for g in cg.store.named_graphs() if isinstance(g, ox.NamedNode))
-        pool = WorkerPool(worker_source(cg), size=st.query_workers, timeout=st.query_timeout,
+        pool = WorkerPool(pool_source(cg), size=st.query_workers, timeout=st.query_timeout,
                           prefixes=all_prefixes(st.base_iri), base_iri=st.base_iri, queue_limit=queue_limit,
                           allow_service=tuple(st.allow_service), memory_mb=st.worker_memory)
         await pool.start()
