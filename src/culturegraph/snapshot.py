@@ -269,10 +269,10 @@ def cold_store(cg: CultureGraph) -> ox.Store:
     batches: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
-    def insert() -> None:  # Oxigraph inserts without the GIL: on a second core while Python makes quads
+    def insert() -> None:  # `extend` releases the GIL (`bulk_extend` holds it): a second core inserts
         while (batch := batches.get()) is not None:
             try:
-                store.bulk_extend(batch)
+                store.extend(batch)
             except BaseException as exc:
                 failed.append(exc)
 
