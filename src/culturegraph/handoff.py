@@ -7,11 +7,15 @@ to pickle and unpickle, against 0.3–0.4 µs each as below), and a result's bod
 
 - a job: a pickled tuple of the :class:`Job`'s fields, in their order;
 - a reply: ``b"K"``, a fixed header (:data:`_OK`: the query's form, the format, rows, why it was cut,
-  seconds) and the body's raw bytes; or ``b"E"`` and a pickled error tuple (see :func:`error_reply`).
+  seconds) and the body's raw bytes; or ``b"E"`` and an error tuple as JSON (see :func:`error_reply`).
+
+Nothing a worker sends is unpickled: a worker runs untrusted queries, and unpickling its bytes in the server
+would let a worker that had been subverted run code there. Jobs go the other way, from the server.
 """
 
 from __future__ import annotations
 
+import json
 import pickle
 import struct
 from dataclasses import dataclass, field, fields
@@ -84,9 +88,9 @@ def ok_reply(outcome: Outcome) -> bytes:
     return head + outcome.body
 
 
-def error_reply(*reply: Any) -> bytes:
+def error_reply(*reply: str | int | None) -> bytes:
     """A refusal or failure: ``("syntax", message)`` or ``("error", class name, message, line, column)``."""
-    return b"E" + pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    return b"E" + json.dumps(reply).encode()
 
 
 def decode_reply(data: bytes | memoryview) -> Outcome | tuple[Any, ...]:
@@ -94,4 +98,14 @@ def decode_reply(data: bytes | memoryview) -> Outcome | tuple[Any, ...]:
     if data[:1] == b"K":
         _, kind, fmt, rows, cut, seconds = _OK.unpack_from(data)
         return Outcome(_KINDS[kind], _FORMATS[fmt], bytes(data[_OK.size:]), rows, _CUTS[cut], seconds)
-    return pickle.loads(data[1:])
+    return tuple(json.loads(bytes(data[1:])))
+
+
+def status_message(status: str, detail: Any) -> bytes:
+    """A worker's word once it has loaded the data: ``("ready", notes)`` or ``("failed", why)``."""
+    return json.dumps([status, detail]).encode()
+
+
+def decode_status(data: bytes) -> tuple[str, Any]:
+    status, detail = json.loads(data)
+    return str(status), detail

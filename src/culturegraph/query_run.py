@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .errors import CultureGraphError
-from .handoff import Job, Outcome, TermSpec, decode_job, error_reply, ok_reply
+from .handoff import Job, Outcome, TermSpec, decode_job, error_reply, ok_reply, status_message
 
 __all__ = ["GRAPHS", "RESULTS", "Job", "Outcome", "TermSpec", "WorkerConfig", "execute", "term_spec",
            "worker_main"]
@@ -75,10 +75,10 @@ def serve_jobs(conn: Connection, config: WorkerConfig, network: str | None) -> N
     try:
         store = _open(kind, value)
     except Exception as exc:  # reported to the server, which refuses to start rather than serve nothing
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        conn.send_bytes(status_message("failed", f"{type(exc).__name__}: {exc}"))
         return
     memory = limit_memory(config.memory) if config.memory else "no memory limit is set (worker_memory = 0)"
-    conn.send(("ready", {"network": network, "memory": memory}))
+    conn.send_bytes(status_message("ready", {"network": network, "memory": memory}))
     while True:
         try:
             data = conn.recv_bytes()

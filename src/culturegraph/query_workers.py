@@ -37,7 +37,7 @@ from pyoxigraph import RdfFormat
 from .errors import CultureGraphError, Overloaded, QueryError, QueryRefused, QueryTimeout, QueryTooLarge
 from .forked import available as forked_available
 from .forked import fork_worker
-from .handoff import Job, Outcome, decode_reply, encode_job, frame
+from .handoff import Job, Outcome, decode_reply, decode_status, encode_job, frame
 from .query_run import WorkerConfig, term_spec, worker_main
 
 __all__ = ["Job", "Outcome", "WorkerDied", "WorkerPool", "syntax_error", "term_spec"]
@@ -150,7 +150,7 @@ class WorkerPool:
                 proc.kill()
                 raise WorkerDied("a query worker did not start within 300 s")
             try:
-                status, detail = parent.recv()
+                status, detail = decode_status(parent.recv_bytes())
             except EOFError:
                 status, detail = "failed", "it exited while loading the data"
             if status != "ready":
