@@ -208,12 +208,16 @@ def persistent_store(cg: CultureGraph, store_path: str | Path) -> ox.Store:
     if path.is_dir() and meta is not None and meta.get("key") == key:
         return ox.Store.read_only(str(path))
     prebuilt = prebuilt_store(cg)
-    quads: Any = prebuilt if prebuilt is not None else cg.ox_quads
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(tmp))
-    store.bulk_extend(quads)
+    if prebuilt is not None:
+        store.bulk_extend(prebuilt)
+    elif "ox_quads" in cg.__dict__:
+        store.bulk_extend(cg.ox_quads)
+    else:
+        cold_store(cg, store)  # streamed from the YAML: no list of every quad
     store.flush()
     count = len(store)
     del store, prebuilt
@@ -256,16 +260,16 @@ def open_engine(cg: CultureGraph) -> Engine:
 COLD_BATCH = 100_000  # quads handed to the store at once on the cold path
 
 
-def cold_store(cg: CultureGraph) -> ox.Store:
-    """An in-memory store filled from the YAML, each quad handed over as it is made (in batches) and not
-    kept; the YAML's records are dropped once read unless the facade already held them (``cg.loaded``).
-    At 1M triples: 3.75 → ~1.4 GB peak (``benchmarks/README.md``)."""
+def cold_store(cg: CultureGraph, store: ox.Store | None = None) -> ox.Store:
+    """``store`` (default: a new in-memory one) filled from the YAML, each quad handed over as it is made
+    (in batches) and not kept; the YAML's records are dropped once read unless the facade already held them
+    (``cg.loaded``). At 1M triples: 3.75 → ~1.4 GB peak (``benchmarks/README.md``)."""
     import queue
     import threading
 
     import pyoxigraph as ox
 
-    store = ox.Store()
+    store = store if store is not None else ox.Store()
     batches: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
 
