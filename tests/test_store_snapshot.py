@@ -283,3 +283,31 @@ def test_content_key_covers_every_module_the_quads_come_from() -> None:
                 todo += [f"{m}.py" for m in mods if (pkg / f"{m}.py").is_file()]
     assert "derived_summaries.py" in seen
     assert seen - harmless <= set(snapshot._CODE), sorted(seen - harmless - set(snapshot._CODE))
+
+
+def test_a_single_threaded_process_reads_the_yaml_in_a_child(mini: Path) -> None:
+    """Without a current dump, ``serve``/``query`` (one thread) fill the store from a forked child that reads
+    the YAML; the answers are the data's, and a problem in the data is reported with its file and line."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the child is forked on Linux only")
+    code = ("import os, sys\n"
+            "from culturegraph import snapshot\n"
+            "from culturegraph.api import CultureGraph\n"
+            "forks = []\n"
+            "os.register_at_fork(after_in_parent=lambda: forks.append(1))\n"
+            "cg = CultureGraph(sys.argv[1])\n"
+            "print(len(cg.query('SELECT ?p WHERE { ?p a cg:Person }').rows), len(forks),"
+            " 'loaded' in cg.__dict__, cg.engine.origin)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(mini)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1", "False", "None"]  # one person; one fork; no YAML in this process
+    rename_person(mini)
+    broken = mini / "data" / "people.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: lee-kyogu-2", "idd: lee-kyogu-2"),
+                      encoding="utf-8")
+    res = run_cli("query", "--root", str(mini), "--sparql", PEOPLE, cwd=mini)
+    assert res.returncode != 0 and "Traceback" not in res.stderr
+    assert "data/people.yaml:" in res.stderr, res.stderr

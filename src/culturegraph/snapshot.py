@@ -263,12 +263,15 @@ COLD_BATCH = 100_000  # quads handed to the store at once on the cold path
 def cold_store(cg: CultureGraph, store: ox.Store | None = None) -> ox.Store:
     """``store`` (default: a new in-memory one) filled from the YAML, each quad handed over as it is made
     (in batches) and not kept; the YAML's records are dropped once read unless the facade already held them
-    (``cg.loaded``). At 1M triples: 3.75 → ~1.4 GB peak (``benchmarks/README.md``)."""
+    (``cg.loaded``). At 1M triples: 3.75 → ~1.4 GB peak (``benchmarks/README.md``). A new in-memory store
+    is filled from a child process when this one has a single thread (:func:`_store_from_child`)."""
     import queue
     import threading
 
     import pyoxigraph as ox
 
+    if store is None and "loaded" not in cg.__dict__ and _single_threaded():
+        return _store_from_child(cg)
     store = store if store is not None else ox.Store()
     batches: queue.Queue[list[ox.Quad] | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
@@ -301,6 +304,76 @@ def cold_store(cg: CultureGraph, store: ox.Store | None = None) -> ox.Store:
         raise failed[0]
     del loaded
     _give_back_freed_memory()
+    return store
+
+
+def _single_threaded() -> bool:
+    """Whether this process has one thread (Linux): the only state in which forking it is safe for a child
+    that runs arbitrary Python (the YAML loader) — a lock held by another thread would stay held there."""
+    from . import forked
+
+    return forked.available() and len(os.listdir("/proc/self/task")) == 1
+
+
+def _store_from_child(cg: CultureGraph) -> ox.Store:
+    """A store filled from the YAML by a forked child: the child reads the YAML and makes the quads, writing
+    them as N-Quads lines to a pipe, while this process parses the pipe into the store (Oxigraph, without
+    the GIL) on the other core. The YAML's records die with the child, so this process holds the store and
+    nothing else: query workers forked from it later (:mod:`culturegraph.forked`) inherit no garbage (at 1M
+    the in-process path kept ~300 MB of freed Python heap that ``malloc_trim`` could not give back).
+    Problems in the data come back as the same :class:`DataError` (as JSON, with file and line)."""
+    import pyoxigraph as ox
+
+    from .errors import CultureGraphError, DataError, Problem
+
+    data_r, data_w = os.pipe()
+    status_r, status_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: YAML → quads → pipe; never returns
+        code = 0
+        try:
+            os.close(data_r)
+            os.close(status_r)
+            report: dict[str, Any] = {"ok": True}
+            try:
+                with os.fdopen(data_w, "wb", buffering=1 << 20) as out:
+                    write = out.write
+
+                    def line(q: ox.Quad) -> None:
+                        write(f"{q} .\n".encode())
+
+                    cg.stream_quads(line, cg.read_data())
+            except DataError as exc:
+                report = {"problems": [[p.file, p.line, p.message, p.column] for p in exc.problems]}
+            except BaseException as exc:
+                report = {"error": f"{type(exc).__name__}: {exc}"}
+            with os.fdopen(status_w, "wb") as status_out:
+                status_out.write(json.dumps(report).encode())
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(data_w)
+    os.close(status_w)
+    store = ox.Store()
+    failure: Exception | None = None
+    try:
+        with os.fdopen(data_r, "rb") as lines:
+            store.load(input=lines, format=ox.RdfFormat.N_QUADS, lenient=True)  # lines pyoxigraph wrote
+    except (SyntaxError, ValueError, OSError) as exc:  # a child that stopped mid-line: its report says why
+        failure = exc
+    with os.fdopen(status_r, "rb") as st:
+        raw = st.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        report = json.loads(raw) if raw else {}
+    except ValueError:
+        report = {}
+    if "problems" in report:
+        raise DataError([Problem(f, line, message, column) for f, line, message, column in report["problems"]])
+    if not report.get("ok") or failure is not None:
+        why = report.get("error") or (f"{failure}" if failure else f"exit status {status}")
+        raise CultureGraphError(f"reading the data failed in the loading process: {why}")
     return store
 
 
