@@ -168,13 +168,15 @@ def _running(pid: int) -> bool:
 
 
 def _workers(pid: int) -> int:
-    """The server's query workers: the children of its multiprocessing fork server."""
+    """The server's query workers: its descendants named ``cg-query-worker`` (forked from it, or started
+    by a multiprocessing fork server), not counting zombies."""
+    from culturegraph.query_run import WORKER_NAME
+
     count = 0
-    for child in _children(pid):
+    for child in _tree(pid):
         try:
-            with open(f"/proc/{child}/cmdline", "rb") as fh:
-                if b"multiprocessing.forkserver" in fh.read():
-                    count += len(_children(child))
+            with open(f"/proc/{child}/comm", encoding="utf-8") as fh:
+                count += fh.read().strip() == WORKER_NAME and _running(child)
         except OSError:
             continue
     return count
