@@ -65,11 +65,16 @@ def ours(project: Path, workers: int = 2) -> Iterator[str]:
                 return
         raise RuntimeError("culturegraph serve did not start")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate ``proc``, killing it after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 @contextlib.contextmanager
@@ -236,11 +241,7 @@ def serve_start(project: Path, *, cold: bool, workers: int = 2, settle: float = 
                 list(pool.map(lambda _: _get(port, f"/sparql?query={scan}"), range(2 * workers)))
             scanned = sum(_pss_mb(p) for p in _tree(proc.pid))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop(proc)
     return {"first_answer_s": first, "tree_pss_peak_mb": max(peak, sum(after.values()), scanned),
             "tree_pss_after_mb": sum(after.values()), "tree_pss_after_scans_mb": scanned,
             "processes": len(after), "main_pss_mb": after.get(proc.pid)}
