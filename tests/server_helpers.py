@@ -171,3 +171,23 @@ def mini_server(tmp_path_factory: Any, name: str, *args: str, env: dict[str, str
         yield srv
     finally:
         srv.stop()
+
+
+def uvicorn_thread(app: Any, *, http: Any, lifespan: str = "on", loop: str = "auto",
+                   wait: float = 120) -> tuple[Any, threading.Thread, int]:
+    """``app`` on a real uvicorn server on a free loopback port, on a thread: (server, thread, port); stop it
+    with ``server.should_exit = True`` and join the thread."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    config = uvicorn.Config(app, log_level="warning", lifespan=lifespan, loop=loop, http=http)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + wait
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert srv.started, "uvicorn did not start"
+    return srv, thread, sock.getsockname()[1]

@@ -4,12 +4,12 @@ where httptools is not installed), on a real uvicorn server in this process."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
 
 from culturegraph.http_limits import timed_protocol
+from tests.server_helpers import uvicorn_thread
 
 SECONDS = 1.0
 
@@ -24,19 +24,8 @@ async def hello(scope, receive, send):
 
 @pytest.fixture(params=["httptools", "h11"])
 def server(request):
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    config = uvicorn.Config(hello, log_level="warning", lifespan="off", http=timed_protocol(SECONDS, request.param))
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield sock.getsockname()[1]
+    srv, thread, port = uvicorn_thread(hello, http=timed_protocol(SECONDS, request.param), lifespan="off", wait=10)
+    yield port
     srv.should_exit = True
     thread.join(5)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from culturegraph.http_limits import timed_protocol
+from tests.server_helpers import uvicorn_thread
 
 pytestmark = pytest.mark.server
 
@@ -30,20 +30,8 @@ JSON = "application/sparql-results+json"
 
 def start(app: Any) -> tuple[tuple[Any, threading.Thread], int]:
     """``app`` on uvicorn (uvloop, httptools: as ``serve`` runs it) on a free loopback port, on a thread."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", loop="uvloop", http=timed_protocol(30))
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    return (srv, thread), sock.getsockname()[1]
+    srv, thread, port = uvicorn_thread(app, http=timed_protocol(30), loop="uvloop")
+    return (srv, thread), port
 
 
 @pytest.fixture(scope="module")
