@@ -236,7 +236,9 @@ class CultureGraph:
                 digest.append(hashed.value)
             return write
 
-        with self.sorted_quads(out_dir.parent) as sq:
+        # the sort's run files (1.2 GB at 1M) go beside the output, not to a /tmp that may live in memory
+        near = next((d for d in (out_dir, out_dir.parent) if d.is_dir() and os.access(d, os.W_OK)), None)
+        with self.sorted_quads(near) as sq:
             files: dict[Path, Any] = {out_dir / f"culturegraph.{ext}": writer(fmt) for fmt, ext in _BUILD_DUMPS}
             # the content key lets query/serve load the dump instead of the YAML while the data is unchanged
             files[out_dir / KEY_FILE] = lambda fh: fh.write(key_record(self, sq.count or 0, digest[0]))
