@@ -38,3 +38,11 @@ def test_no_romanisation_is_credited_to_a_source_that_lacks_it(cg: CultureGraph)
     # "Chung Kil-hwa" was cited to a Korean-only KOFICE release (kofice-20408) that does not carry it
     assert not cg.query('ASK { ?s ?p ?o FILTER(STR(?o) = "Chung Kil-hwa") }').boolean
     assert _labels(cg, f"{BASE}id/person/jung-kilhwa", "en") == {"Jung Kilhwa"}
+
+
+def test_the_indonesian_preview_is_cited_for_the_2025_session_order(cg: CultureGraph) -> None:
+    """Korea.net (Indonesian, 281614) describes sessions one to four in order; sessions 1 and 2 did not cite it."""
+    for n in (1, 2, 3):
+        res = cg.query(f"SELECT ?o WHERE {{ ?c rdf:subject session:forum-2025-s{n} ; rdf:predicate cg:order ; "
+                       "rdf:object ?o ; dcterms:source source:koreanet-id-281614 }")
+        assert [int(row[0]) for row in res.rows] == [n], n
