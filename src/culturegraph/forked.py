@@ -80,8 +80,6 @@ class ForkedProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)  # not yet reaped: the pid cannot have been reused
 
-    terminate = kill
-
 
 def fork_worker(store: Any, target: Callable[..., None], keep_fd: int, *args: Any) -> ForkedProcess:
     """Fork a child that runs ``target(*args)`` holding ``store`` (as :data:`INHERITED`) and only the

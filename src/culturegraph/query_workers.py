@@ -32,8 +32,6 @@ import socket
 import threading
 from typing import Any
 
-from pyoxigraph import RdfFormat
-
 from .errors import CultureGraphError, Overloaded, QueryError, QueryRefused, QueryTimeout, QueryTooLarge
 from .forked import available as forked_available
 from .forked import fork_worker
@@ -89,8 +87,8 @@ class WorkerPool:
     """``size`` worker processes, each holding the store; :meth:`run` sends a job to an idle one.
 
     :param source: what each worker holds (:func:`culturegraph.snapshot.pool_source`): ``("store", a
-        pyoxigraph store)`` — workers are forked from this process and share it (:mod:`culturegraph.forked`;
-        where forking is not available, they load its dump) — or what each loads once: ``("nquads",
+        pyoxigraph store)`` — workers are forked from this process and share it (:mod:`culturegraph.forked`,
+        Linux only) — or what each loads once: ``("nquads",
         bytes)``, ``("file", path of an N-Quads dump)`` or ``("disk", on-disk store opened read-only)``;
         plain ``bytes`` are N-Quads.
     :param timeout: seconds a query may run before its worker is killed (:class:`QueryTimeout`, 504).
@@ -104,9 +102,9 @@ class WorkerPool:
                  base_iri: str, queue_limit: int | None = None, allow_service: tuple[str, ...] = (),
                  memory_mb: int = 0, guard: bool = True):
         self.source: tuple[str, Any] = ("nquads", source) if isinstance(source, bytes) else source
-        if self.source[0] == "store" and not forked_available():  # each worker loads a copy instead
-            store: Any = self.source[1]
-            self.source = ("nquads", store.dump(format=RdfFormat.N_QUADS) or b"")
+        if self.source[0] == "store" and not forked_available():
+            raise ValueError("a shared store needs workers forked from this process (Linux): pass what each "
+                             "worker loads instead (snapshot.pool_source chooses)")
         self._fork_lock = threading.Lock()
         self.size = max(1, size)
         self.timeout = timeout

@@ -90,9 +90,6 @@ class Digest:
         self.size += len(data)
         return self._out.write(data)
 
-    def flush(self) -> None:
-        self._out.flush()
-
     @property
     def value(self) -> tuple[int, str]:
         """(bytes written, their SHA-256 in hex)."""
