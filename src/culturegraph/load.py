@@ -210,6 +210,9 @@ class _Loader(Emitter):
             if data.get("title"):
                 tag = str(first) if LANG_RE.match(str(first)) else None
                 self.add(s, RDFS.label, Literal(str(data["title"]), lang=tag), g)
+            elif data.get("publisher"):  # no headline recorded: name the page by who published it, and when
+                when = _plain(data.get("date"))
+                self.add(s, RDFS.label, Literal(f"{data['publisher']}, {when or 'undated'}"), g)
         if not self.fill_labels_from_gloss(s, g, mark) and kind.label_required:
             self.problem(f, rec.line, f"{kind.name} {rec.id!r} has no name/title (or gloss)")
         if kind.name in ("edition", "event") and data.get("start") and data.get("end"):

@@ -83,7 +83,7 @@ KINDS: dict[str, Kind] = {
             "source", "sources", "source", (CG.Source,), cites=False, label_required=False,
             fields=(
                 Field("url", URL, SCHEMA.url, required=True),
-                Field("title", STRING, DCTERMS.title, required=True),
+                Field("title", STRING, DCTERMS.title),  # absent when the headline was not recorded
                 Field("publisher", STRING, CG.publisherName, required=True),
                 Field("language", LANGCODE, DCTERMS.language, many=True, required=True),
                 Field("date", DATE, DCTERMS.date),
