@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from . import schema as sc
 from .errors import Problem
-from .namespaces import CG, DCTERMS, OWL, RDF, RDFS, SKOS, WD, XSD
+from .namespaces import CG, DCTERMS, ORG, OWL, RDF, RDFS, SKOS, WD, XSD
 from .yamlio import LineDict, LineList
 
 Quad = tuple[URIRef, URIRef, Node, URIRef]
@@ -91,6 +91,9 @@ class Emitter:
             return
         if fl.type == sc.READINGS:
             self.emit_readings(s, rec, raw, g, line)
+            return
+        if fl.type == sc.LEADERS:
+            self.emit_leaders(s, rec, raw, g, line)
             return
         if fl.type == sc.TEXT:
             if not isinstance(raw, LineDict) or "value" in raw:
@@ -315,6 +318,44 @@ class Emitter:
             if "note" in item:
                 self.emit_value(p, sub, sc.Field("note", sc.TEXT, SKOS.note), item["note"], g,
                                 local=f"participation/{rec.id}/{i}")
+
+    def emit_leaders(self, org: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
+        """``leaders:`` of an organisation → one cg:Tenure per holder (org:member, org:organization)."""
+        f = rec.file
+        if not isinstance(raw, list):
+            self.problem(f, line, "'leaders' must be a list of {who, position, start, end, …}")
+            return
+        for i, item in enumerate(raw, 1):
+            if not isinstance(item, LineDict):
+                self.problem(f, line, "each leader must be a mapping with who: (and position:, start:, end:)")
+                continue
+            local = f"tenure/{rec.id}/{i}"
+            t = URIRef(f"{self.base}id/{local}")
+            for key in item:
+                if key not in sc.LEADER_KEYS:
+                    self.problem(f, item.key_lines[key], f"unknown key {key!r} in leader"
+                                 + suggest(key, sc.LEADER_KEYS))
+            self.add(t, RDF.type, CG.Tenure, g)
+            self.add(t, ORG.organization, org, g)
+            self.add(org, CG.hasTenure, t, g)
+            sub = sc.Record(sc.KINDS["person"], f"{rec.id}-tenure-{i}", item, f, item.line, rec.edition)
+            for fl in sc.LEADER_FIELDS:
+                if fl.required and item.get(fl.key) is None:
+                    self.problem(f, item.line, f"leader is missing {fl.key!r}")
+                elif item.get(fl.key) is not None:
+                    self.emit_value(t, sub, fl, item[fl.key], g, local=local)
+            self.emit_sources(t, item, f, item.line, g, required=True, what="leader",
+                              inherited=rec.data.get("sources"))
+            self.emit_confidence(t, item, f, g)
+            if "note" in item:
+                self.emit_value(t, sub, sc.Field("note", sc.TEXT, SKOS.note), item["note"], g, local=local)
+            start, end = item.get("start"), item.get("end")
+            if start is not None and end is not None:
+                s_, e_ = str(start.get("value") if isinstance(start, dict) else start), \
+                    str(end.get("value") if isinstance(end, dict) else end)
+                n = min(len(s_), len(e_))
+                if e_[:n] < s_[:n]:
+                    self.problem(f, item.key_lines.get("end", item.line), f"end {e_} is before start {s_}")
 
     def emit_readings(self, conflict: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
         f = rec.file

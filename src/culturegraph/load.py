@@ -122,8 +122,12 @@ class _Loader(Emitter):
             if kind is None:
                 self.problem(name, line, f"unknown section {top!r}" + suggest(top, sc.TOP_KEYS))
                 continue
-            if kind.single and not isinstance(value, dict):
-                self.problem(name, line, f"{top!r} must be one mapping")
+            if kind.single and top == kind.top and not isinstance(value, dict):
+                self.problem(name, line, f"{top!r} must be one mapping"
+                             + (f" (for a list of them use {kind.list_top!r})" if kind.list_top else ""))
+                continue
+            if top == kind.list_top and not isinstance(value, list):
+                self.problem(name, line, f"{top!r} must be a list of records (each starting with '- id:')")
                 continue
             items: list = [value] if isinstance(value, dict) else value
             if not isinstance(items, list):
@@ -177,10 +181,10 @@ class _Loader(Emitter):
                 self.problem(f, rec.line, f"{kind.name} {rec.id!r} is missing required key {fl.key!r}")
         for cls in kind.classes:
             self.add(s, RDF.type, cls, g)
+        if kind.name == "series" and data.get("kind") == "forum":
+            self.add(s, RDF.type, CG.ForumSeries, g)
         if kind.name == "edition":
-            self.add(s, RDF.type, CG.PrecursorEvent if data.get("precursor") is True else CG.Edition, g)
-            if data.get("precursor") is True and data.get("ordinal") is not None:
-                self.problem(f, data.key_lines["ordinal"], "a precursor event has no ordinal")
+            self.type_edition(rec, s, g)
         if kind.name == "theme":
             if scheme is None:
                 self.problem(f, rec.line, "themes need a 'scheme:' record (in themes.yaml)")
@@ -215,11 +219,31 @@ class _Loader(Emitter):
                 self.add(s, RDFS.label, Literal(f"{data['publisher']}, {when or 'undated'}"), g)
         if not self.fill_labels_from_gloss(s, g, mark) and kind.label_required:
             self.problem(f, rec.line, f"{kind.name} {rec.id!r} has no name/title (or gloss)")
-        if kind.name in ("edition", "event") and data.get("start") and data.get("end"):
+        if kind.name in sc.YEARED:
+            year = _year(data.get("started" if kind.name == "series" else "start") or data.get("date"))
+            if year is not None:
+                self.add(s, CG.startYear, Literal(year), g)
+        if kind.name in ("edition", "event", "project", "designated-year", "agreement", "programme") \
+                and data.get("start") and data.get("end"):
             start, end = str(_plain(data["start"])), str(_plain(data["end"]))
             n = min(len(start), len(end))
             if end[:n] < start[:n]:
                 self.problem(f, data.key_lines["end"], f"end {end} is before start {start}")
+
+    def type_edition(self, rec: sc.Record, s: URIRef, g: URIRef) -> None:
+        """A forum edition is also a cg:ForumEvent, and a cg:Edition or (without ordinal) cg:PrecursorEvent."""
+        data, f = rec.data, rec.file
+        series = self.records.get(str(data.get("series")))
+        forum = series is not None and series.kind.name == "series" and series.data.get("kind") == "forum"
+        precursor = data.get("precursor") is True
+        if precursor and data.get("ordinal") is not None:
+            self.problem(f, data.key_lines["ordinal"], "a precursor event has no ordinal")
+        if forum:
+            self.add(s, RDF.type, CG.ForumEvent, g)
+            self.add(s, RDF.type, CG.PrecursorEvent if precursor else CG.Edition, g)
+        elif precursor:
+            self.problem(f, data.key_lines["precursor"], "'precursor' is for the forum series; an edition of "
+                         "another series simply has no ordinal (say why in its note)")
 
     def fill_labels_from_gloss(self, s: URIRef, g: URIRef, mark: int) -> bool:
         """Give ``s`` a label from its gloss in each language that has no label; say whether it has one.
@@ -280,6 +304,12 @@ def load(root: Path, data_dir: Path, ontology_path: Path, base_iri: str) -> Load
 
 def _plain(v: Any) -> Any:
     return v["value"] if isinstance(v, dict) and "value" in v else v
+
+
+def _year(v: Any) -> int | None:
+    """The year of a date value (``2019-10-24``, ``2019-10``, ``2019``, a date, or an annotated value)."""
+    m = re.match(r"^(\d{4})(?:-|$)", str(_plain(v))) if v is not None else None
+    return int(m.group(1)) if m else None
 
 
 def _lang(term: object) -> str | None:

@@ -28,25 +28,41 @@ class CG(DefinedNamespace):
     Agreement: URIRef
     AgreementKind: URIRef
     AgreementKindScheme: URIRef
+    ArtisticDirector: URIRef
+    ArtsProgrammeProject: URIRef
     Association: URIRef
     Attendee: URIRef
+    CapacityBuilding: URIRef
+    Ceremony: URIRef
+    Chair: URIRef
+    ChairsStatement: URIRef
     City: URIRef
     Claim: URIRef
     Closing: URIRef
+    CoChair: URIRef
     CoOrganiser: URIRef
     CoParticipation: URIRef
+    Committee: URIRef
+    CommitteeMeetingSeries: URIRef
     Company: URIRef
     Concert: URIRef
+    ConcertSeries: URIRef
+    Conductor: URIRef
+    Conference: URIRef
     ConfidenceLevel: URIRef
     ConfidenceScheme: URIRef
     Conflict: URIRef
     CongratulatoryRemarks: URIRef
+    Contest: URIRef
     Country: URIRef
     CulturalCentre: URIRef
     CultureWeek: URIRef
+    CultureWeekSeries: URIRef
     Curator: URIRef
     Declaration: URIRef
     DerivedRecord: URIRef
+    DesignatedYear: URIRef
+    Director: URIRef
     Discussant: URIRef
     DisplayGraph: URIRef
     Edition: URIRef
@@ -55,13 +71,30 @@ class CG(DefinedNamespace):
     EventKindScheme: URIRef
     ExhibitingArtist: URIRef
     Exhibition: URIRef
+    ExhibitionSeries: URIRef
+    Festival: URIRef
+    FestivalSeries: URIRef
+    FilmIncubatorSeries: URIRef
+    FilmProgrammeProject: URIRef
+    FilmWeekSeries: URIRef
     ForumEvent: URIRef
+    ForumKind: URIRef
     ForumSeries: URIRef
+    ForumSeriesKind: URIRef
     Foundation: URIRef
+    Fund: URIRef
+    Funder: URIRef
     GeneralAgreement: URIRef
+    Guest: URIRef
+    HeadOfDelegation: URIRef
+    HeritageRestoration: URIRef
+    HeritageSite: URIRef
     High: URIRef
     Host: URIRef
+    Implementer: URIRef
     IntergovernmentalBody: URIRef
+    JointPressStatement: URIRef
+    JointStatement: URIRef
     Keynote: URIRef
     KeynoteSpeaker: URIRef
     LabelCount: URIRef
@@ -71,6 +104,9 @@ class CG(DefinedNamespace):
     MediaOrganisation: URIRef
     Medium: URIRef
     Meeting: URIRef
+    Member: URIRef
+    Mentor: URIRef
+    MinisterialMeetingSeries: URIRef
     Ministry: URIRef
     Moderator: URIRef
     MuseumOrGallery: URIRef
@@ -85,6 +121,8 @@ class CG(DefinedNamespace):
     Organiser: URIRef
     OtherEvent: URIRef
     OtherOrganisation: URIRef
+    OtherProject: URIRef
+    OtherSeries: URIRef
     Panel: URIRef
     Panellist: URIRef
     Participation: URIRef
@@ -94,18 +132,30 @@ class CG(DefinedNamespace):
     Performer: URIRef
     PerformingGroup: URIRef
     Person: URIRef
+    PlanOfAction: URIRef
     PlenarySession: URIRef
     PrecursorEvent: URIRef
     Presenter: URIRef
     Programme: URIRef
+    Project: URIRef
     ProjectBody: URIRef
+    ProjectKind: URIRef
+    ProjectKindScheme: URIRef
     PublisherCount: URIRef
     Reading: URIRef
+    RecordOfDiscussion: URIRef
     RelatedEvent: URIRef
     Remarks: URIRef
+    Representative: URIRef
+    ResearchProject: URIRef
+    Residency: URIRef
     Role: URIRef
     RoleScheme: URIRef
     Screening: URIRef
+    Series: URIRef
+    SeriesEdition: URIRef
+    SeriesKind: URIRef
+    SeriesKindScheme: URIRef
     Session: URIRef
     SessionKind: URIRef
     SessionKindScheme: URIRef
@@ -115,17 +165,24 @@ class CG(DefinedNamespace):
     SpeakingRoles: URIRef
     Sponsor: URIRef
     Summit: URIRef
+    SummitSeries: URIRef
     Supporter: URIRef
+    Tenure: URIRef
     Theme: URIRef
     ThemeYearCount: URIRef
+    Training: URIRef
+    TrainingCourseSeries: URIRef
     University: URIRef
     Venue: URIRef
+    WorkPlan: URIRef
     Workshop: URIRef
     WorkshopEvent: URIRef
     about: URIRef
+    adoptedAt: URIRef
     affiliationAtTime: URIRef
     agreementKind: URIRef
     aseanMember: URIRef
+    aseanMemberSince: URIRef
     asserted: URIRef
     basedIn: URIRef
     citingCount: URIRef
@@ -133,6 +190,7 @@ class CG(DefinedNamespace):
     classTotal: URIRef
     coParticipant: URIRef
     confidence: URIRef
+    contributor: URIRef
     count: URIRef
     countedClass: URIRef
     countedCountry: URIRef
@@ -141,6 +199,8 @@ class CG(DefinedNamespace):
     countedTheme: URIRef
     country: URIRef
     dateNote: URIRef
+    designatedAt: URIRef
+    designatedBy: URIRef
     displayLabel: URIRef
     displayLanguage: URIRef
     displayPosition: URIRef
@@ -152,16 +212,21 @@ class CG(DefinedNamespace):
     eventLastYear: URIRef
     firstYear: URIRef
     forumYear: URIRef
+    fundedBy: URIRef
     gloss: URIRef
     hasParticipation: URIRef
+    hasTenure: URIRef
     hostCity: URIRef
     hostCountry: URIRef
+    implementedBy: URIRef
     inEdition: URIRef
     inEvent: URIRef
     isoAlpha2: URIRef
     isoAlpha3: URIRef
     labelLanguage: URIRef
     lastYear: URIRef
+    managedBy: URIRef
+    occasion: URIRef
     onEdition: URIRef
     order: URIRef
     ordinal: URIRef
@@ -178,7 +243,9 @@ class CG(DefinedNamespace):
     participationEdition: URIRef
     participationRole: URIRef
     party: URIRef
+    phaseOf: URIRef
     positionAtTime: URIRef
+    projectKind: URIRef
     publisherName: URIRef
     reading: URIRef
     recurrenceRank: URIRef
@@ -188,12 +255,15 @@ class CG(DefinedNamespace):
     rolledUpCount: URIRef
     runBy: URIRef
     searchKey: URIRef
+    seriesKind: URIRef
     sessionKind: URIRef
     sharedEdition: URIRef
     sharedEventCount: URIRef
     signedAt: URIRef
+    site: URIRef
     sourceCount: URIRef
     speakerCount: URIRef
+    startYear: URIRef
     talkCount: URIRef
     talkTitle: URIRef
     theme: URIRef

@@ -26,6 +26,7 @@ VOCAB = "vocab"  # key of a controlled vocabulary in the ontology (skos:notation
 MODE = "mode"  # online / offline / hybrid
 LANGCODE = "langcode"
 PARTICIPANTS = "participants"
+LEADERS = "leaders"  # [{who, position, ordinal, start, end, …}] → cg:Tenure nodes
 READINGS = "readings"
 
 
@@ -53,6 +54,7 @@ class Kind:
     classes: tuple[URIRef, ...]
     fields: tuple[Field, ...]
     single: bool = False  # top-level value is one mapping, not a list
+    list_top: str = ""  # a second top-level key holding a list of the same kind (``editions:``)
     label_required: bool = True
     cites: bool = True  # needs `sources`
 
@@ -67,14 +69,20 @@ DESCRIPTION = Field("description", TEXT, SCHEMA.description)
 PARTS = Field("participants", PARTICIPANTS)
 THEMES = Field("themes", REF, CG.theme, many=True, targets=("theme",))
 TOPICS = Field("topics", TEXT, CG.topic)
-PROGRAMME = Field("programme", REF, CG.partOfProgramme, many=True, targets=("programme",))
+PROGRAMME = Field("programme", REF, CG.partOfProgramme, many=True, targets=("programme", "series"))
+START = Field("start", DATE, SCHEMA.startDate)
+END = Field("end", DATE, SCHEMA.endDate)
+FUNDED_BY = Field("funded_by", REF, CG.fundedBy, many=True, targets=("fund", "organisation"))
+OCCASION = Field("occasion", REF, CG.occasion, targets=("designated-year", "edition", "event"))
 WEBSITE = Field("website", URL, SCHEMA.url, many=True)
 
 # Keys every cited record may have, besides its own fields.
 COMMON_KEYS = ("id", "sources", "confidence", "note", "same_as")
 
-AGENTS = ("person", "organisation")
+AGENTS = ("person", "organisation", "country", "fund")
 EVENTS = ("edition", "session", "event", "agreement", "series")
+# Kinds that carry a plain year (cg:startYear) taken from their start or date.
+YEARED = ("edition", "session", "event", "agreement", "project", "designated-year", "programme", "series")
 
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -100,6 +108,18 @@ KINDS: dict[str, Kind] = {
                 Field("city", REF, CG.basedIn, targets=("city",)),
                 Field("parent", REF, ORG.subOrganizationOf, targets=("organisation",)),
                 Field("founded", DATE, SCHEMA.foundingDate),
+                Field("premises", REF, ORG.hasSite, many=True, targets=("venue",)),
+                Field("leaders", LEADERS),
+                WEBSITE,
+            ),
+        ),
+        Kind(
+            "fund", "funds", "fund", (CG.Fund,),
+            fields=(
+                NAME, ALT, DESCRIPTION,
+                Field("founded", DATE, SCHEMA.foundingDate),
+                Field("managed_by", REF, CG.managedBy, many=True, targets=("organisation",)),
+                Field("contributors", REF, CG.contributor, many=True, targets=("country", "organisation")),
                 WEBSITE,
             ),
         ),
@@ -117,6 +137,7 @@ KINDS: dict[str, Kind] = {
                 Field("iso_alpha2", STRING, CG.isoAlpha2, required=True),
                 Field("iso_alpha3", STRING, CG.isoAlpha3, required=True),
                 Field("asean_member", BOOL, CG.aseanMember),
+                Field("asean_member_since", DATE, CG.aseanMemberSince),
             ),
         ),
         Kind(
@@ -131,6 +152,17 @@ KINDS: dict[str, Kind] = {
                 Field("city", REF, SCHEMA.containedInPlace, required=True, targets=("city",)),
                 Field("part_of", REF, SCHEMA.containedInPlace, targets=("venue",)),
                 Field("address", STRING, SCHEMA.address),
+                Field("organisation", REF, ORG.siteOf, targets=("organisation",)),
+            ),
+        ),
+        Kind(
+            "site", "sites", "site", (CG.HeritageSite,),
+            fields=(
+                NAME, ALT, DESCRIPTION,
+                Field("country", REF, SCHEMA.containedInPlace, required=True, targets=("country",)),
+                Field("city", REF, SCHEMA.containedInPlace, targets=("city",)),
+                Field("part_of", REF, SCHEMA.containedInPlace, targets=("site",)),
+                WEBSITE,
             ),
         ),
         Kind(
@@ -147,8 +179,16 @@ KINDS: dict[str, Kind] = {
             ),
         ),
         Kind(
-            "series", "series", "series", (CG.ForumSeries,),
-            fields=(NAME, ALT, DESCRIPTION, Field("started", DATE, SCHEMA.startDate), WEBSITE, PARTS),
+            "series", "series", "series", (CG.Series,),
+            fields=(
+                NAME, ALT, DESCRIPTION,
+                Field("kind", VOCAB, CG.seriesKind, required=True, vocab="SeriesKindScheme"),
+                Field("started", DATE, SCHEMA.startDate),
+                Field("ended", DATE, SCHEMA.endDate),
+                Field("run_by", REF, CG.runBy, many=True, targets=("organisation",)),
+                Field("part_of", REF, CG.partOfProgramme, many=True, targets=("programme",)),
+                FUNDED_BY, WEBSITE, PARTS,
+            ),
         ),
         Kind(
             "programme", "programmes", "programme", (CG.Programme,),
@@ -156,11 +196,38 @@ KINDS: dict[str, Kind] = {
                 NAME, ALT, DESCRIPTION,
                 Field("run_by", REF, CG.runBy, many=True, targets=("organisation",)),
                 Field("part_of", REF, CG.partOfProgramme, many=True, targets=("programme",)),
+                START, END, FUNDED_BY, WEBSITE, PARTS,
+            ),
+        ),
+        Kind(
+            "project", "projects", "project", (CG.Project,),
+            fields=(
+                NAME, ALT, DESCRIPTION,
+                Field("kind", VOCAB, CG.projectKind, vocab="ProjectKindScheme"),
+                START, END,
+                Field("countries", REF, CG.country, many=True, targets=("country",)),
+                Field("sites", REF, CG.site, many=True, targets=("site", "venue", "city")),
+                FUNDED_BY,
+                Field("implemented_by", REF, CG.implementedBy, many=True, targets=("organisation",)),
+                Field("phase_of", REF, CG.phaseOf, targets=("project",)),
+                Field("ordinal", POSINT, CG.ordinal),
+                PROGRAMME, OCCASION, THEMES, WEBSITE, PARTS,
+            ),
+        ),
+        Kind(
+            "designated-year", "designated_years", "designated-year", (CG.DesignatedYear,),
+            fields=(
+                NAME, ALT, DESCRIPTION,
+                Field("start", DATE, SCHEMA.startDate, required=True),
+                END,
+                Field("countries", REF, CG.participatingCountry, many=True, targets=("country",)),
+                Field("designated_at", REF, CG.designatedAt, targets=("edition", "event")),
+                Field("designated_by", REF, CG.designatedBy, many=True, targets=("organisation", "country")),
                 WEBSITE, PARTS,
             ),
         ),
         Kind(
-            "edition", "edition", "edition", (CG.ForumEvent,), single=True,
+            "edition", "edition", "edition", (CG.SeriesEdition,), single=True, list_top="editions",
             fields=(
                 NAME, ALT, DESCRIPTION,
                 Field("series", REF, CG.partOfSeries, required=True, targets=("series",)),
@@ -177,7 +244,7 @@ KINDS: dict[str, Kind] = {
                 Field("country_count", NONNEG, CG.participatingCountryCount),
                 Field("participating_countries", REF, CG.participatingCountry, many=True,
                       targets=("country",)),
-                WEBSITE, PROGRAMME, PARTS,
+                OCCASION, WEBSITE, PROGRAMME, PARTS,
             ),
         ),
         Kind(
@@ -201,10 +268,11 @@ KINDS: dict[str, Kind] = {
                 Field("start", DATE, SCHEMA.startDate),
                 Field("end", DATE, SCHEMA.endDate),
                 Field("city", REF, SCHEMA.location, targets=("city",)),
+                Field("country", REF, CG.hostCountry, targets=("country",)),
                 Field("venue", REF, CG.venue, many=True, targets=("venue",)),
                 Field("edition", REF, CG.relatedEdition, targets=("edition",)),
                 Field("part_of", REF, SCHEMA.superEvent, targets=("event",)),
-                PROGRAMME, THEMES, TOPICS, PARTS,
+                OCCASION, PROGRAMME, THEMES, TOPICS, PARTS,
             ),
         ),
         Kind(
@@ -214,8 +282,11 @@ KINDS: dict[str, Kind] = {
                 Field("kind", VOCAB, CG.agreementKind, vocab="AgreementKindScheme"),
                 Field("date", DATE, DCTERMS.date),
                 Field("place", REF, CG.signedAt, targets=("venue", "city")),
-                Field("parties", REF, CG.party, many=True, required=True, targets=("organisation",)),
+                Field("parties", REF, CG.party, many=True, required=True,
+                      targets=("organisation", "country", "fund")),
                 Field("edition", REF, CG.relatedEdition, targets=("edition",)),
+                Field("adopted_at", REF, CG.adoptedAt, targets=("edition", "event")),
+                START, END,
                 TOPICS, PARTS,
             ),
         ),
@@ -240,6 +311,14 @@ PARTICIPATION_FIELDS: tuple[Field, ...] = (
 )
 PARTICIPATION_KEYS = {f.key for f in PARTICIPATION_FIELDS} | {"sources", "confidence", "note"}
 
+LEADER_FIELDS: tuple[Field, ...] = (
+    Field("who", REF, ORG.member, required=True, targets=("person",)),
+    Field("position", TEXT, CG.positionAtTime),
+    Field("ordinal", POSINT, CG.ordinal),
+    START, END,
+)
+LEADER_KEYS = {f.key for f in LEADER_FIELDS} | {"sources", "confidence", "note"}
+
 READING_KEYS = {"text", "sources", "confidence", "asserted", "note"}
 ANNOTATION_KEYS = {"value", "sources", "confidence", "note", "alternatives"}
 CONFIDENCE = {"high": CG.High, "medium": CG.Medium, "low": CG.Low}
@@ -251,6 +330,7 @@ MODES = {
 
 # Which top-level keys exist, and the kind of record under each.
 TOP_KEYS: dict[str, Kind] = {k.top: k for k in KINDS.values() if k.top}
+TOP_KEYS.update({k.list_top: k for k in KINDS.values() if k.list_top})
 
 
 @dataclass
