@@ -225,7 +225,8 @@ class _Writer:
         return "\n".join(out) + "\n"
 
     def series_yaml(self) -> str:
-        return ("series:\n  - id: synth-series\n    kind: forum\n    name: {en: Synthetic Forum Series, ko: 합성 포럼 시리즈}\n"
+        return ("series:\n  - id: synth-series\n    kind: forum\n"
+                "    name: {en: Synthetic Forum Series, ko: 합성 포럼 시리즈}\n"
                 f"    started: 2000\n    sources: [{self.src()}]\n"
                 f"    participants:\n      - {{who: synth-org-00001, role: organiser}}\n")
 
