@@ -53,7 +53,10 @@ organisations:
       - who: second-head
         position: {en: Secretary-General}
         ordinal: 2
-        start: {value: 2012-02, sources: [cityweekly-2025-11-08], alternatives: [{value: 2012-03, sources: [sportsworldi-20251104]}]}
+        start:
+          value: 2012-02
+          sources: [cityweekly-2025-11-08]
+          alternatives: [{value: 2012-03, sources: [sportsworldi-20251104]}]
         confidence: low
     sources: [cityweekly-2025-11-08]
 funds:
