@@ -293,7 +293,8 @@ PREFIXES: dict[str, str] = {
 
 # One prefix per record kind, so Turtle and SPARQL read `edition:forum-2025`, `person:lee-kyogu`.
 DATA_PREFIXES = ("edition", "session", "event", "series", "programme", "agreement", "person", "organisation",
-                 "country", "city", "venue", "theme", "source", "scheme")
+                 "country", "city", "venue", "theme", "source", "scheme", "fund", "project", "site",
+                 "designated-year", "tenure")
 
 
 def all_prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
