@@ -24,6 +24,7 @@ Pending = tuple[int, str, tuple[str, ...], str, int, "tuple[dict | None, str] | 
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+RECORD_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YM_RE = re.compile(r"^(\d{4})-(\d{2})$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -74,11 +75,16 @@ class Emitter:
 
     def emit_same_as(self, s: URIRef, data: LineDict, f: str, g: URIRef) -> None:
         vals = data["same_as"] if isinstance(data["same_as"], list) else [data["same_as"]]
+        line = data.key_lines["same_as"]
         for qid in vals:
-            if not QID_RE.match(str(qid)):
-                self.problem(f, data.key_lines["same_as"], f"same_as {qid!r} is not a Wikidata id like Q884")
-            else:
+            if QID_RE.match(str(qid)):
                 self.add(s, OWL.sameAs, WD[str(qid)], g)
+            elif isinstance(qid, str) and RECORD_ID_RE.match(qid):
+                # the same thing recorded twice in the data (a forum side event that is also an edition of
+                # another series): both IRIs stay published, and say they are one
+                self.ref(s, OWL.sameAs, qid, (), f, line, g)
+            else:
+                self.problem(f, line, f"same_as {qid!r} is neither a Wikidata id like Q884 nor a record id")
 
     # ------------------------------------------------------------------ values
     def emit_value(self, s: URIRef, rec: sc.Record, fl: sc.Field, raw: Any, g: URIRef, *,
