@@ -13,7 +13,7 @@ import click
 
 from .cli import handle_errors, make_graph, root_option, store_options
 
-PRESETS = ("entity", "organisations", "themes", "countries", "people", "ego")
+PRESETS = ("entity", "organisations", "themes", "countries", "people", "ego", "field")
 
 
 def view_options(func: Callable[..., Any]) -> Callable[..., Any]:

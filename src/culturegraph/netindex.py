@@ -25,12 +25,17 @@ if TYPE_CHECKING:
 CGNS = str(CG)
 #: Classes drawn as nodes, most specific first (a resource gets the first class it has).
 ENTITY_CLASSES: tuple[str, ...] = (
-    "Edition", "PrecursorEvent", "Session", "RelatedEvent", "Agreement", "ForumSeries", "Programme",
-    "Organisation", "Person", "Theme", "Country", "City", "Venue",
+    "Edition", "PrecursorEvent", "SeriesEdition", "Session", "RelatedEvent", "Agreement", "ForumSeries",
+    "Series", "Project", "DesignatedYear", "Programme", "Fund", "Organisation", "Person", "Theme", "Country",
+    "City", "Venue", "HeritageSite",
 )
-EVENT_CLASSES = frozenset({"Edition", "PrecursorEvent", "Session", "RelatedEvent", "Agreement", "ForumSeries",
-                           "Programme"})
+EVENT_CLASSES = frozenset({"Edition", "PrecursorEvent", "SeriesEdition", "Session", "RelatedEvent", "Agreement",
+                           "ForumSeries", "Series", "Project", "DesignatedYear", "Programme"})
 FORUM_CLASSES = frozenset({"Edition", "PrecursorEvent"})
+#: The occurrences of any series (the forum's editions and precursor, ministers' meetings, FLY years …):
+#: what "the same edition" means in the views.
+EDITION_CLASSES = FORUM_CLASSES | {"SeriesEdition"}
+TENURE = CGNS + "hasTenure"
 #: Predicates between entities that carry no meaning for a network (typing, provenance, inverses).
 SKIPPED_LINKS = frozenset({
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://purl.org/dc/terms/source",
@@ -89,8 +94,8 @@ class Index:
         return int(start[:4]) if start and start[:4].isdigit() else None
 
     def forum_event(self, iri: str) -> str | None:
-        """The edition (or precursor) an event belongs to — itself for an edition."""
-        if self.types.get(iri) in FORUM_CLASSES:
+        """The edition (of any series, or the forum's precursor) an event belongs to — itself for an edition."""
+        if self.types.get(iri) in EDITION_CLASSES:
             return iri
         return self.parent.get(iri)
 
@@ -218,16 +223,20 @@ def build_index(cg: CultureGraph) -> Index:
         s, p, o = str(s), str(p), str(o)
         if s in idx.types and o in idx.types and s != o and p not in SKIPPED_LINKS:
             links.add((s, p, o))
+    # an organisation's leaders: one line organisation - person per term of office (the tenure node is not drawn)
+    for org, person in rows("SELECT ?org ?person WHERE { ?org cg:hasTenure ?t . ?t org:member ?person }"):
+        if str(org) in idx.types and str(person) in idx.types:
+            links.add((str(org), TENURE, str(person)))
     idx.links = sorted(links)
     for s, p, o in idx.links:
-        if p in (CGNS + "partOfEdition", CGNS + "relatedEdition") and idx.types.get(o) in FORUM_CLASSES:
+        if p in (CGNS + "partOfEdition", CGNS + "relatedEdition") and idx.types.get(o) in EDITION_CLASSES:
             idx.parent.setdefault(s, o)
     supers = [(s, o) for s, p, o in idx.links if p == SUPER_EVENT]
     changed = True
     while changed:  # a side event that is part of another one belongs to that one's edition
         changed = False
         for s, o in supers:
-            if s not in idx.parent and (idx.parent.get(o) or (o if idx.types.get(o) in FORUM_CLASSES else None)):
+            if s not in idx.parent and (idx.parent.get(o) or (o if idx.types.get(o) in EDITION_CLASSES else None)):
                 idx.parent[s] = idx.parent.get(o) or o
                 changed = True
 

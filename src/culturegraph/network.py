@@ -67,6 +67,12 @@ STYLES: dict[str, Style] = {
     "Country": Style("square", "s", "#56B4E9"),
     "City": Style("dot", "o", "#17BECF"),
     "Venue": Style("triangleDown", "v", "#A6761D"),
+    "SeriesEdition": Style("star", "*", "#F0A35E"),
+    "Series": Style("hexagon", "h", "#555555"),
+    "Project": Style("square", "s", "#4E79A7"),
+    "DesignatedYear": Style("triangle", "^", "#C9A227"),
+    "Fund": Style("diamond", "D", "#76B7B2"),
+    "HeritageSite": Style("square", "s", "#9C755F"),
     "Group": Style("ellipse", "o", "#C9D1D9"),
 }
 
@@ -142,9 +148,9 @@ class View:
 #: Preset titles and filter words in the page languages (English is the presets' own).
 TITLES = {
     "ko": {"entity": "개체 그래프", "organisations": "기관 협력 네트워크", "themes": "시기별 주제", "countries": "국가",
-           "people": "인물", "ego": "에고 네트워크"},
+           "people": "인물", "ego": "에고 네트워크", "field": "분야 전체 개관"},
     "id": {"entity": "Graf entitas", "organisations": "Kolaborasi organisasi", "themes": "Tema dari waktu ke waktu",
-           "countries": "Negara", "people": "Orang", "ego": "Jaringan ego"},
+           "countries": "Negara", "people": "Orang", "ego": "Jaringan ego", "field": "Ikhtisar bidang"},
 }
 WORDS = {
     "en": {"theme": "theme", "country": "country", "classes": "classes", "around": "around {x} (radius {r})",
@@ -174,11 +180,14 @@ def _registry() -> dict[str, Preset]:
                "editions they took part in.", p.people_graph, group_by="country"),
         Preset("ego", "Ego network", "Everything within --radius 1-3 statements of --entity.", p.ego_graph,
                timeline=True),
+        Preset("field", "Field overview", "Every programme of ASEAN-Korea cultural cooperation against the "
+               "years: one row per series, programme, project or designated year, each edition or event at "
+               "its year, labelled with where it was held.", p.field_graph, layout="grid"),
     ]
     return {x.name: x for x in presets}
 
 
-PRESET_NAMES = ("entity", "organisations", "themes", "countries", "people", "ego")
+PRESET_NAMES = ("entity", "organisations", "themes", "countries", "people", "ego", "field")
 
 
 def presets() -> dict[str, Preset]:
@@ -280,6 +289,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
     view.min_weight, view.hidden_edges = keep_strongest(view.graph, options.min_weight, view.edge_limit)
     if preset.layout == "timeline" and not view.grouped:
         view.positions = timeline_layout(idx, view.graph)
+    elif preset.layout == "grid" and not view.grouped:
+        view.positions = grid_layout(view.graph)
     for _n, d in view.graph.nodes(data=True):
         d["type_label"] = class_labels.get(d["type"], d["type"])
     counts: dict[str, int] = {}
@@ -334,9 +345,9 @@ def timeline_layout(idx: Index, graph: nx.Graph, step: float = 120.0, across: fl
     """Editions in a column by date (earliest on top); every other node in a second column, next to the
     editions it links to (ordered by their mean position, then label). Deterministic, no physics; labels
     run horizontally, so they never collide."""
-    from .netindex import FORUM_CLASSES
+    from .netindex import EDITION_CLASSES
 
-    top = sorted((n for n, d in graph.nodes(data=True) if d["type"] in FORUM_CLASSES),
+    top = sorted((n for n, d in graph.nodes(data=True) if d["type"] in EDITION_CLASSES),
                  key=lambda n: (graph.nodes[n].get("start") or "9999", n))
     pos: dict[str, tuple[float, float]] = {n: (0.0, i * step) for i, n in enumerate(top)}
     rest = [n for n in graph.nodes if n not in pos]
@@ -350,6 +361,40 @@ def timeline_layout(idx: Index, graph: nx.Graph, step: float = 120.0, across: fl
     gap = height / (len(rest) - 1) if len(rest) > 1 else 0.0
     for j, n in enumerate(rest):
         pos[n] = (across, round(j * gap, 2))
+    return pos
+
+
+def grid_layout(graph: nx.Graph, column: float = 150.0, row: float = 90.0, lane: float = 26.0
+                ) -> dict[str, tuple[float, float]]:
+    """Programmes as rows (ordered by first year, then label), years as columns: each edition, event or phase
+    sits at its year in its programme's row, stacked when a row has several in one year. Deterministic, no
+    physics: the picture answers "which programme ran where, when" at a glance."""
+    from .projections import PROGRAMME_CLASSES
+
+    rows = [n for n, d in graph.nodes(data=True) if d["type"] in PROGRAMME_CLASSES]
+    years = _years(graph)
+    first = years[0] if years else 0
+
+    def first_year(n: str) -> int:
+        ys = [y for m in graph.neighbors(n) for y in graph.nodes[m].get("years", ())] or graph.nodes[n].get("years", [])
+        return min(ys) if ys else 9999
+
+    rows.sort(key=lambda n: (first_year(n), graph.nodes[n]["label"], n))
+    pos: dict[str, tuple[float, float]] = {}
+    used: dict[tuple[int, int], int] = {}
+    for r, prog in enumerate(rows):
+        pos[prog] = (-column, r * row)
+        for item in sorted(graph.neighbors(prog), key=lambda m: (graph.nodes[m].get("start") or "", m)):
+            if item in pos or graph.nodes[item]["type"] in PROGRAMME_CLASSES:
+                continue
+            ys = graph.nodes[item].get("years") or [first]
+            k = used.get((r, ys[0]), 0)
+            used[(r, ys[0])] = k + 1
+            pos[item] = ((ys[0] - first) * column, r * row + k * lane)
+    stray = sorted(n for n in graph.nodes if n not in pos)
+    for j, n in enumerate(stray):  # nothing links them to a programme (a filter left their row out)
+        ys = graph.nodes[n].get("years") or [first]
+        pos[n] = ((ys[0] - first) * column, (len(rows) + j) * row)
     return pos
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .netindex import CGNS, EVENT_CLASSES, FORUM_CLASSES, Index
+from .netindex import CGNS, EDITION_CLASSES, EVENT_CLASSES, Index
 
 if TYPE_CHECKING:
     from .network import ViewOptions
@@ -29,9 +29,16 @@ BROADER = "http://www.w3.org/2004/02/skos/core#broader"
 HOST_COUNTRY = CGNS + "hostCountry"
 PARTICIPATING = CGNS + "participatingCountry"
 PART_OF_EDITION = CGNS + "partOfEdition"
+PART_OF_SERIES = CGNS + "partOfSeries"
+PART_OF_PROGRAMME = CGNS + "partOfProgramme"
+PHASE_OF = CGNS + "phaseOf"
+HOST_CITY = CGNS + "hostCity"
+LOCATION = "https://schema.org/location"
+#: The rows of the field overview: what runs over the years.
+PROGRAMME_CLASSES = ("ForumSeries", "Series", "Programme", "Project", "DesignatedYear")
 NATIONALITY = "https://schema.org/nationality"
 ORG_COUNTRY = CGNS + "country"
-DATED_EVENTS = EVENT_CLASSES - {"ForumSeries", "Programme"}
+DATED_EVENTS = EVENT_CLASSES - {"ForumSeries", "Series", "Programme"}
 
 Statement = tuple[str, str, str, tuple[str, ...]]  # subject, relation label, object, source IRIs
 
@@ -123,7 +130,8 @@ class Builder:
             if p in (ORG_COUNTRY, NATIONALITY, HOST_COUNTRY) and idx.types.get(o) == "Country":
                 return o
         for _s, _p, o in links_from(idx, iri):
-            if idx.types.get(o) == "City" and t in ("Organisation", "City", "Venue", "Edition", "PrecursorEvent"):
+            if idx.types.get(o) == "City" and t in ("Organisation", "City", "Venue", "Edition", "PrecursorEvent",
+                                                     "SeriesEdition", "Fund"):
                 return self.country(o)
         return None
 
@@ -357,9 +365,9 @@ def country_graph(idx: Index, o: ViewOptions) -> nx.Graph:
     events = scope(idx, o)
     b = Builder(idx, o.lang)
     for s, p, c in idx.links:
-        if p in (HOST_COUNTRY, PARTICIPATING) and idx.types.get(s) in FORUM_CLASSES and _ok(events, s):
+        if p in (HOST_COUNTRY, PARTICIPATING) and idx.types.get(s) in EDITION_CLASSES and _ok(events, s):
             b.edge(s, c, p, idx.statement_sources(s, p, c))
-    for e in idx.of_type(*FORUM_CLASSES):
+    for e in idx.of_type(*EDITION_CLASSES):
         if _ok(events, e):
             b.node(e)
     return b.graph(o)
@@ -410,3 +418,38 @@ def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
                      start=None, end=None, iri=o.entity, id=idx.record_id(o.entity), sources=[], country="")
     out.nodes[o.entity]["center"] = True
     return out
+
+
+def field_graph(idx: Index, o: ViewOptions) -> nx.Graph:
+    """Every programme (series, programme, project, designated year) with what ran under it: the editions of
+    a series, the events and projects of a programme, the phases of a project. Each occurrence is labelled by
+    where it was held (its host city, else country), so the grid layout reads as "which programme ran where,
+    when" (:func:`culturegraph.network.grid_layout`)."""
+    events = scope(idx, o)
+    b = Builder(idx, o.lang)
+    for s, p, prog in idx.links:
+        if p not in (PART_OF_SERIES, PART_OF_PROGRAMME, PHASE_OF) or idx.types.get(prog) not in PROGRAMME_CLASSES:
+            continue
+        if idx.types.get(s) not in DATED_EVENTS or not _ok(events, s) or idx.types.get(s) == "Session":
+            continue
+        b.edge(s, prog, p, idx.statement_sources(s, p, prog))
+    for prog in idx.of_type(*PROGRAMME_CLASSES):
+        if idx.types.get(prog) == "Project" and any(s == prog and p == PHASE_OF for s, p, _ in links_from(idx, prog)):
+            continue  # a phase is drawn in its project's row
+        if idx.types.get(prog) in DATED_EVENTS and not _ok(events, prog):
+            continue
+        b.node(prog)
+    g = b.graph(o)
+    where: dict[str, str] = {}
+    for s, p, place in idx.links:
+        if s in g and p in (HOST_CITY, LOCATION) and idx.types.get(place) == "City":
+            where.setdefault(s, idx.label(place, o.lang))
+    for s, p, place in idx.links:
+        if s in g and p == HOST_COUNTRY and idx.types.get(place) == "Country":
+            where.setdefault(s, idx.label(place, o.lang))
+    for n, d in g.nodes(data=True):
+        if d["type"] not in PROGRAMME_CLASSES:
+            d["full_label"] = d["label"]
+            year = d["years"][0] if d.get("years") else None
+            d["label"] = " · ".join(str(x) for x in (year, where.get(n)) if x) or d["label"]
+    return g

@@ -25,7 +25,26 @@ CLASS_COUNTS = {
     "sources": "cg:Source",
     "conflicts": "cg:Conflict",
     "claims": "cg:Claim",
+    "series": "cg:Series",
+    "editions of all series": "cg:SeriesEdition",
+    "funds": "cg:Fund",
+    "projects": "cg:Project",
+    "designated years": "cg:DesignatedYear",
+    "heritage sites": "cg:HeritageSite",
+    "terms of office": "cg:Tenure",
 }
+
+# What belongs to a programme: its editions, their sessions and side events, its documents, its projects'
+# phases (the path the field's named queries use, queries/cross-programme-organisations.rq).
+PER_PROGRAMME = """
+SELECT ?programme ?label (COUNT(DISTINCT ?item) AS ?n) WHERE {
+  ?programme a ?class . VALUES ?class { cg:Series cg:Programme cg:Project }
+  FILTER NOT EXISTS { ?programme cg:phaseOf [] }
+  OPTIONAL { ?item (cg:partOfEdition|cg:relatedEdition|schema:superEvent|cg:adoptedAt)*
+                   /(cg:partOfSeries|cg:partOfProgramme|cg:phaseOf)+ ?programme .
+             ?item a ?kind . VALUES ?kind { cg:SeriesEdition cg:RelatedEvent cg:Agreement cg:Project } }
+  OPTIONAL { GRAPH display:en { ?programme cg:displayLabel ?label } }
+} GROUP BY ?programme ?label ORDER BY DESC(?n) ?label ?programme"""
 
 
 def compute_stats(cg: CultureGraph) -> dict[str, Any]:
@@ -39,7 +58,10 @@ def compute_stats(cg: CultureGraph) -> dict[str, Any]:
     prefix = "https://w3id.org/culturegraph/ontology#"
     for name, curie in CLASS_COUNTS.items():
         out[name] = by_class.get(prefix + curie[3:], 0)
-    out["places"] = out["countries"] + out["cities"] + out["venues"]
+    out["places"] = out["countries"] + out["cities"] + out["venues"] + out["heritage sites"]
+    # per programme: how many editions, side events, documents and project phases belong to each
+    out["per programme"] = {str(r[1] if r[1] is not None else r[0]): int(r[2])
+                            for r in cg.query(PER_PROGRAMME).rows}
     out["low-confidence facts"] = int(cg.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s cg:confidence cg:Low }").rows[0][0])
     # counted in the store (not in the YAML), so stats also work on a prebuilt store
