@@ -69,7 +69,7 @@ DESCRIPTION = Field("description", TEXT, SCHEMA.description)
 PARTS = Field("participants", PARTICIPANTS)
 THEMES = Field("themes", REF, CG.theme, many=True, targets=("theme",))
 TOPICS = Field("topics", TEXT, CG.topic)
-PROGRAMME = Field("programme", REF, CG.partOfProgramme, many=True, targets=("programme", "series"))
+PROGRAMME = Field("programme", REF, CG.partOfProgramme, many=True, targets=("programme", "series", "project"))
 START = Field("start", DATE, SCHEMA.startDate)
 END = Field("end", DATE, SCHEMA.endDate)
 FUNDED_BY = Field("funded_by", REF, CG.fundedBy, many=True, targets=("fund", "organisation"))
@@ -270,6 +270,7 @@ KINDS: dict[str, Kind] = {
                 Field("city", REF, SCHEMA.location, targets=("city",)),
                 Field("country", REF, CG.hostCountry, targets=("country",)),
                 Field("venue", REF, CG.venue, many=True, targets=("venue",)),
+                Field("site", REF, CG.site, many=True, targets=("site",)),
                 Field("edition", REF, CG.relatedEdition, targets=("edition",)),
                 Field("part_of", REF, SCHEMA.superEvent, targets=("event",)),
                 OCCASION, PROGRAMME, THEMES, TOPICS, PARTS,
@@ -286,7 +287,7 @@ KINDS: dict[str, Kind] = {
                       targets=("organisation", "country", "fund")),
                 Field("edition", REF, CG.relatedEdition, targets=("edition",)),
                 Field("adopted_at", REF, CG.adoptedAt, targets=("edition", "event")),
-                START, END,
+                START, END, PROGRAMME,
                 TOPICS, PARTS,
             ),
         ),
