@@ -67,3 +67,23 @@ def test_the_errors_the_guide_shows_are_the_errors_users_get(real_copy: Path) ->
         res = run_cli("validate", cwd=real_copy)
         assert res.returncode == 1
         assert "data/editions/2031.yaml:" in res.stderr and phrase in res.stderr, (phrase, res.stderr)
+
+
+def test_second_example_adds_an_edition_of_another_programme(real_copy: Path) -> None:
+    """The guide's FLY example: a new file with its source and edition lands as FLY's latest edition."""
+    import json
+
+    blocks = [b for b in guide_blocks() if b[0].startswith("data/field/")]
+    assert blocks, "the guide should show an edition of another programme"
+    for rel, _append, body in blocks:
+        (real_copy / rel).write_text(body, encoding="utf-8")
+    res = run_cli("validate", cwd=real_copy)
+    assert res.returncode == 0, res.stdout + res.stderr
+    rows = json.loads(run_cli("query", "programme-editions", "-p", "series=fly", "-f", "json",
+                              cwd=real_copy).stdout)["results"]["bindings"]
+    assert rows[-1]["edition"]["value"].endswith("/id/edition/fly-2031-example")
+    assert rows[-1]["cityLabel"]["value"] == "Busan"
+    before = json.loads(run_cli("stats", "--json", cwd=ROOT).stdout)
+    after = json.loads(run_cli("stats", "--json", cwd=real_copy).stdout)
+    assert after["editions of all series"] == before["editions of all series"] + 1
+    assert after["events"] == before["events"]  # not a forum event
