@@ -56,6 +56,7 @@ class Statement:
     predicate: Value
     value: Value
     claims: list[Annotation] = field(default_factory=list)
+    details: list[tuple[Value, Value]] = field(default_factory=list)  # of an unlabelled node (a term of office)
 
 
 @dataclass
@@ -249,7 +250,7 @@ class Describer:
                 if p in LABEL_PREDICATES and isinstance(q.object, ox.Literal):
                     labels.append((q.object.value, q.object.language))
                 statements.append(Statement(self.value(q.predicate, lang), self.value(q.object, lang),
-                                            claims.get(key, [])))
+                                            claims.get(key, []), self._details(q.object, node, lang)))
         statements.sort(key=lambda st: (st.predicate.text.lower(), st.predicate.iri or "", st.value.lang or "",
                                         st.value.text))
         incoming.sort(key=lambda i: (i.predicate.text.lower(), i.subject.text.lower(), i.subject.iri or ""))
@@ -285,8 +286,10 @@ class Describer:
         return ConflictView(self.value(node, lang), self._note(node, lang), readings)
 
     def _details(self, node: Any, entity: ox.NamedNode, lang: str) -> list[tuple[Value, Value]]:
-        """For a participation (or other unlabelled node) pointing here: its other statements."""
-        if not isinstance(node, ox.NamedNode) or "/id/participation/" not in node.value:
+        """For a participation or a term of office (nodes without a label of their own) linked with this
+        entity: its other statements."""
+        if not isinstance(node, ox.NamedNode) or not ("/id/participation/" in node.value
+                                                      or "/id/tenure/" in node.value):
             return []
         out = []
         for q in self.store.quads_for_pattern(node, None, None):
