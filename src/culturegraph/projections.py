@@ -449,6 +449,10 @@ def field_graph(idx: Index, o: ViewOptions) -> nx.Graph:
             where.setdefault(s, idx.label(place, o.lang))
     for n, d in g.nodes(data=True):
         if d["type"] not in PROGRAMME_CLASSES:
+            # an occurrence is at its own year (an edge gave it its programme's years too); a programme keeps
+            # every year it ran, so the slider shows its row while any of it is in range
+            own = idx.year(n)
+            d["years"] = [own] if own is not None else d["years"]
             d["full_label"] = d["label"]
             year = d["years"][0] if d.get("years") else None
             d["label"] = " · ".join(str(x) for x in (year, where.get(n)) if x) or d["label"]
