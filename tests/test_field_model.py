@@ -239,3 +239,20 @@ def test_field_mistakes_get_one_located_message(field: Path, snippet: str, messa
     text = str(info.value)
     assert message in text, text
     assert "zz-bad.yaml:" in text
+
+
+def test_same_as_may_name_another_record(field: Path) -> None:
+    """The same meeting curated twice keeps both IRIs and says they are one (owl:sameAs), and validates."""
+    extra = field / "data" / "zz-same.yaml"
+    extra.write_text("events:\n  - id: meeting-3-as-side-event\n    name: {en: The 3rd meeting as a side event}\n"
+                     "    edition: null\n    same_as: meeting-3\n    sources: [cityweekly-2025-11-08]\n",
+                     encoding="utf-8")
+    cg = CultureGraph(field)
+    assert cg.validate().conforms, cg.validate().text
+    from culturegraph.namespaces import OWL
+
+    assert (cg.iri("meeting-3-as-side-event"), OWL.sameAs, cg.iri("meeting-3")) in cg.graph
+    extra.write_text(extra.read_text(encoding="utf-8").replace("same_as: meeting-3", "same_as: Meeting 3"),
+                     encoding="utf-8")
+    with pytest.raises(DataError, match="neither a Wikidata id like Q884 nor a record id"):
+        CultureGraph(field).loaded  # noqa: B018
