@@ -20,10 +20,15 @@ def test_field_overview_lays_programmes_against_years(cg) -> None:
     assert min(rows) >= 0 and max(rows) < 90
     xs = [pos[n][0] for n in editions]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    # each occurrence says when and where: FLY 2012 was in Davao (facts-field-institutions.yaml)
+    # each occurrence is at its year and says where: FLY 2012 was in Davao (facts-field-institutions.yaml)
     first = g.nodes[BASE + "edition/fly-2012"]
-    assert first["label"].startswith("2012") and "Davao" in first["label"]
+    assert first["years"] == [2012] and "Davao" in first["label"]
     assert "FLY" in first["full_label"]
+    # the year axis labels the columns the occurrences stand in
+    axis = {text: x for text, x, _y in view.axis}
+    assert axis["2012"] == pos[BASE + "edition/fly-2012"][0]
+    # an occurrence is drawn once: FLY's editions (also in the film community programme) only in FLY's row
+    assert all(set(g.neighbors(n)) == {fly} for n in editions)
     # the rows cover the field, not only the forum
     kinds = {d["type"] for _, d in g.nodes(data=True)}
     assert {"ForumSeries", "Series", "Project", "DesignatedYear", "SeriesEdition", "Edition"} <= kinds

@@ -133,6 +133,7 @@ class View:
     original_nodes: int = 0
     node_limit: int = 1500
     positions: dict[str, tuple[float, float]] | None = None  # fixed layout (timeline presets)
+    axis: list[tuple[str, float, float]] = field(default_factory=list)  # grid layout: year labels (text, x, y)
     min_weight: int | None = None  # links lighter than this were left out (asked for, or over the edge limit)
     hidden_edges: int = 0  # how many links that left out
     edge_limit: int = 5000
@@ -290,7 +291,8 @@ def build_view(cg: CultureGraph, options: ViewOptions) -> View:
     if preset.layout == "timeline" and not view.grouped:
         view.positions = timeline_layout(idx, view.graph)
     elif preset.layout == "grid" and not view.grouped:
-        view.positions = grid_layout(view.graph)
+        view.positions, view.axis = grid_layout(
+            view.graph, undated_label={"ko": "연도 미상", "id": "tanpa tahun"}.get(options.lang, "undated"))
     for _n, d in view.graph.nodes(data=True):
         d["type_label"] = class_labels.get(d["type"], d["type"])
     counts: dict[str, int] = {}
@@ -364,38 +366,51 @@ def timeline_layout(idx: Index, graph: nx.Graph, step: float = 120.0, across: fl
     return pos
 
 
-def grid_layout(graph: nx.Graph, column: float = 150.0, row: float = 90.0, lane: float = 26.0
-                ) -> dict[str, tuple[float, float]]:
-    """Programmes as rows (ordered by first year, then label), years as columns: each edition, event or phase
-    sits at its year in its programme's row, stacked when a row has several in one year. Deterministic, no
-    physics: the picture answers "which programme ran where, when" at a glance."""
-    from .projections import PROGRAMME_CLASSES
-
-    rows = [n for n, d in graph.nodes(data=True) if d["type"] in PROGRAMME_CLASSES]
+def grid_layout(graph: nx.Graph, column: float = 120.0, row: float = 70.0, lane: float = 22.0,
+                undated_label: str = "undated"
+                ) -> tuple[dict[str, tuple[float, float]], list[tuple[str, float, float]]]:
+    """Programmes as rows (ordered by first year, then label), years as columns: each occurrence sits at its
+    year in its programme's row, stacked when a row has several in one year; the row's node stands at the
+    left, its name under it. Returns the positions and the year axis (label, x, y) drawn above the grid.
+    Deterministic, no physics: the picture answers "which programme ran where, when" at a glance."""
+    rows = [n for n in graph.nodes if not graph.nodes[n].get("full_label")]  # occurrences were relabelled
     years = _years(graph)
     first = years[0] if years else 0
 
     def first_year(n: str) -> int:
-        ys = [y for m in graph.neighbors(n) for y in graph.nodes[m].get("years", ())] or graph.nodes[n].get("years", [])
+        ys = [y for m in graph.neighbors(n) for y in graph.nodes[m].get("years", ())] or graph.nodes[n].get("years")
         return min(ys) if ys else 9999
 
     rows.sort(key=lambda n: (first_year(n), graph.nodes[n]["label"], n))
     pos: dict[str, tuple[float, float]] = {}
     used: dict[tuple[int, int], int] = {}
+    top = 0.0
+    undated = False
     for r, prog in enumerate(rows):
-        pos[prog] = (-column, r * row)
-        for item in sorted(graph.neighbors(prog), key=lambda m: (graph.nodes[m].get("start") or "", m)):
-            if item in pos or graph.nodes[item]["type"] in PROGRAMME_CLASSES:
-                continue
-            ys = graph.nodes[item].get("years") or [first]
-            k = used.get((r, ys[0]), 0)
-            used[(r, ys[0])] = k + 1
-            pos[item] = ((ys[0] - first) * column, r * row + k * lane)
-    stray = sorted(n for n in graph.nodes if n not in pos)
-    for j, n in enumerate(stray):  # nothing links them to a programme (a filter left their row out)
+        items = sorted((m for m in graph.neighbors(prog) if m not in pos and graph.nodes[m].get("full_label")),
+                       key=lambda m: (graph.nodes[m].get("start") or "", m))
+        depth = 1
+        placed = []
+        for item in items:
+            ys = graph.nodes[item].get("years")
+            col = ys[0] - first if ys else -1  # undated: one column left of the first year
+            undated = undated or not ys
+            k = used.get((r, col), 0)
+            used[(r, col)] = k + 1
+            depth = max(depth, k + 1)
+            placed.append((item, col * column, k))
+        for item, x, k in placed:
+            pos[item] = (x, top + k * lane)
+        pos[prog] = (-3.2 * column, top)
+        top += row + (depth - 1) * lane
+    for j, n in enumerate(sorted(n for n in graph.nodes if n not in pos)):  # a row the filters left out
         ys = graph.nodes[n].get("years") or [first]
-        pos[n] = ((ys[0] - first) * column, (len(rows) + j) * row)
-    return pos
+        pos[n] = ((ys[0] - first) * column, top + j * row)
+    axis = [(str(y), (y - first) * column, -row) for y in range(first, (years[-1] if years else first) + 1)]
+    axis.append(("·", -6.2 * column, -row))  # room on the left for the rows' names when the page fits the grid
+    if undated:
+        axis.append((undated_label, -column, -row))
+    return pos, axis
 
 
 def canonical(graph: nx.Graph) -> nx.Graph:

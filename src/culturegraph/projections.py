@@ -36,6 +36,10 @@ HOST_CITY = CGNS + "hostCity"
 LOCATION = "https://schema.org/location"
 #: The rows of the field overview: what runs over the years.
 PROGRAMME_CLASSES = ("ForumSeries", "Series", "Programme", "Project", "DesignatedYear")
+OCCASION = CGNS + "occasion"
+ROW_RELATIONS = (PART_OF_SERIES, PART_OF_PROGRAMME, PHASE_OF, OCCASION)
+#: Which row an occurrence linked to several is drawn in (lowest first).
+ROW_PREFERENCE = {"ForumSeries": 0, "Series": 0, "Project": 1, "Programme": 2, "DesignatedYear": 3}
 NATIONALITY = "https://schema.org/nationality"
 ORG_COUNTRY = CGNS + "country"
 DATED_EVENTS = EVENT_CLASSES - {"ForumSeries", "Series", "Programme"}
@@ -421,24 +425,42 @@ def ego_graph(idx: Index, o: ViewOptions) -> nx.Graph:
 
 
 def field_graph(idx: Index, o: ViewOptions) -> nx.Graph:
-    """Every programme (series, programme, project, designated year) with what ran under it: the editions of
-    a series, the events and projects of a programme, the phases of a project. Each occurrence is labelled by
-    where it was held (its host city, else country), so the grid layout reads as "which programme ran where,
-    when" (:func:`culturegraph.network.grid_layout`)."""
+    """Every programme — series, programme, top-level project, designated year — as a row, with what ran under
+    it: the editions of a series, the events, documents and projects of a programme, the phases of a project,
+    the events held for a designated year. An occurrence is drawn once, in its first row by preference (its
+    series, else its project, its programme, the year it was held for), and labelled by where it was held
+    (host city, else country), so the grid layout (:func:`culturegraph.network.grid_layout`) reads as "which
+    programme ran where, when"."""
     events = scope(idx, o)
+    parent = {s: target for s, rel, target in idx.links if rel == PHASE_OF}
+
+    def top(project: str) -> str:
+        seen: set[str] = set()
+        while project in parent and project not in seen:
+            seen.add(project)
+            project = parent[project]
+        return project
+
+    rows = {n for n, t in idx.types.items() if t in PROGRAMME_CLASSES and n not in parent}
+    home: dict[str, tuple[int, str, str, str]] = {}  # item -> (preference, row, relation, linked programme)
+    for s, rel, target in idx.links:
+        kind = idx.types.get(s)
+        if rel not in ROW_RELATIONS or kind not in DATED_EVENTS or kind == "Session" or s in rows:
+            continue
+        row = top(target) if idx.types.get(target) == "Project" else target
+        if row not in rows or not _ok(events, s):
+            continue
+        cand = (ROW_PREFERENCE[idx.types[row]] + (10 if rel == OCCASION else 0), row, rel, target)
+        home[s] = min(home.get(s, cand), cand)
     b = Builder(idx, o.lang)
-    for s, p, prog in idx.links:
-        if p not in (PART_OF_SERIES, PART_OF_PROGRAMME, PHASE_OF) or idx.types.get(prog) not in PROGRAMME_CLASSES:
+    for item, (_pref, row, rel, target) in sorted(home.items()):
+        b.edge(item, row, rel, idx.statement_sources(item, rel, target))
+    for row in sorted(rows):
+        if row in b.nodes:
             continue
-        if idx.types.get(s) not in DATED_EVENTS or not _ok(events, s) or idx.types.get(s) == "Session":
-            continue
-        b.edge(s, prog, p, idx.statement_sources(s, p, prog))
-    for prog in idx.of_type(*PROGRAMME_CLASSES):
-        if idx.types.get(prog) == "Project" and any(s == prog and p == PHASE_OF for s, p, _ in links_from(idx, prog)):
-            continue  # a phase is drawn in its project's row
-        if idx.types.get(prog) in DATED_EVENTS and not _ok(events, prog):
-            continue
-        b.node(prog)
+        # an umbrella programme whose events are all drawn in their series' rows would be an empty row
+        if idx.types.get(row) != "Programme" and (idx.types.get(row) not in DATED_EVENTS or _ok(events, row)):
+            b.node(row)
     g = b.graph(o)
     where: dict[str, str] = {}
     for s, p, place in idx.links:
@@ -448,12 +470,11 @@ def field_graph(idx: Index, o: ViewOptions) -> nx.Graph:
         if s in g and p == HOST_COUNTRY and idx.types.get(place) == "Country":
             where.setdefault(s, idx.label(place, o.lang))
     for n, d in g.nodes(data=True):
-        if d["type"] not in PROGRAMME_CLASSES:
-            # an occurrence is at its own year (an edge gave it its programme's years too); a programme keeps
-            # every year it ran, so the slider shows its row while any of it is in range
+        if d["type"] not in PROGRAMME_CLASSES or n not in rows:
+            # an occurrence is at its own year (the edge gave it its row's years too); a row keeps every year
+            # it ran, so the slider shows it while any of it is in range
             own = idx.year(n)
-            d["years"] = [own] if own is not None else d["years"]
+            d["years"] = [own] if own is not None else []  # undated: drawn in the grid's "undated" column
             d["full_label"] = d["label"]
-            year = d["years"][0] if d.get("years") else None
-            d["label"] = " · ".join(str(x) for x in (year, where.get(n)) if x) or d["label"]
+            d["label"] = where.get(n) or d["label"]
     return g

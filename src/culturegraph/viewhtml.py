@@ -195,6 +195,17 @@ def view_data(view: View) -> dict[str, Any]:
         for node in nodes:
             node["x"], node["y"] = view.positions[node["id"]]
         options["physics"]["enabled"] = False
+    if view.axis:  # grid layout: the rows' names readable at the first zoom, and the years above the grid
+        for node in nodes:
+            if not g.nodes[node["id"]].get("full_label"):
+                node["font"] = {"size": 30}
+                node["fixedFont"] = True
+            else:
+                node["label"] = g.nodes[node["id"]]["full_label"]  # the tooltip names it; the line shows where
+        nodes += [{"id": f"axis-{text}", "label": text, "short": text, "type": "Axis", "typeLabel": "",
+                   "shape": "text", "color": "#46515c", "value": 1, "degree": 0, "years": [], "start": None,
+                   "end": None, "rid": "", "sources": [], "x": x, "y": y, "axis": True, "font": {"size": 30},
+                   "fixedFont": True} for text, x, y in view.axis]
     return {"nodes": nodes, "edges": edges, "sources": [list(s) for s in sources], "years": view.years,
             "ui": ui, "options": options}
 

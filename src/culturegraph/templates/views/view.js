@@ -109,12 +109,19 @@
   /* ---------------------------------------------------------------- the network */
   data.nodes.forEach(function (n) { byId.set(n.id, n); });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return {
+    var node = {
       id: n.id, label: n.short, shape: n.shape, value: n.value, x: n.x, y: n.y,
       color: { background: n.color, border: n.center ? "#000000" : "#2b333b",
                highlight: { background: n.color, border: "#000000" }, hover: { background: n.color, border: "#000000" } },
       borderWidth: n.center ? 4 : 1
     };
+    if (n.font) { node.font = n.font; }
+    if (n.fixedFont) {  /* a grid's row names (above their row's node) and years: readable at the first zoom */
+      node.scaling = { label: { enabled: false } };
+      if (!n.axis) { delete node.value; node.size = 12; node.font = { size: 30, vadjust: -62 }; }
+    }
+    if (n.axis) { node.chosen = false; }
+    return node;
   }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     return { id: i, from: e.from, to: e.to, label: e.label, value: e.weight,
