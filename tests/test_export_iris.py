@@ -41,7 +41,7 @@ def test_renaming_a_label_keeps_every_iri(mini: Path) -> None:
 
 def test_every_iri_follows_a_documented_pattern(cg: CultureGraph) -> None:
     doc = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
-    kinds = set(re.findall(r"`\{base\}id/([a-z]+)/", doc))
+    kinds = set(re.findall(r"`\{base\}id/([a-z-]+)/", doc))
     base = cg.settings.base_iri + "id/"
     used = {iri[len(base):].split("/", 1)[0] for iri in stable_iris(cg)}
     assert used <= kinds, f"IRI kinds without a documented pattern: {sorted(used - kinds)}"

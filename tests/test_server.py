@@ -336,7 +336,7 @@ def test_cors_stays_open_for_the_read_only_endpoint(client):
 
 
 def test_an_entity_page_draws_a_bounded_number_of_incoming_links_per_relation(cg):
-    """A source cited by 101 records: 50 rows drawn, the other 51 counted, with a query listing all 101."""
+    """A source cited by over a hundred records: 50 rows drawn, the others counted, with a query listing all."""
     from culturegraph.ldpages import INCOMING_PER_RELATION, Describer
 
     iri = "https://w3id.org/culturegraph/id/source/cityweekly-2025-11-08"
@@ -345,8 +345,9 @@ def test_an_entity_page_draws_a_bounded_number_of_incoming_links_per_relation(cg
     assert len(cited) == INCOMING_PER_RELATION == 50
     (more,) = [m for m in view.incoming_more if m.predicate.iri == "http://purl.org/dc/terms/source"]
     total = cg.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <http://purl.org/dc/terms/source> <{iri}> }}")
-    assert more.total == int(total.rows[0][0]) == 101 and more.hidden == 51
-    assert len(cg.query(_unquote_query(more.query_href)).rows) == 101
+    n = int(total.rows[0][0])
+    assert n > 100 and more.total == n and more.hidden == n - INCOMING_PER_RELATION
+    assert len(cg.query(_unquote_query(more.query_href)).rows) == n
 
 
 def _unquote_query(href: str) -> str:

@@ -14,10 +14,11 @@ from culturegraph.api import CultureGraph
 SHAPE_QUERIES = {
     "editions": "SELECT (COUNT(*) AS ?n) WHERE { ?e a cg:ForumEvent }",
     "sessions": "SELECT (COUNT(*) AS ?n) WHERE { ?s a cg:Session }",
-    "keynotes": "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:role cg:KeynoteSpeaker }",
+    # participations at forum events (cg:inEdition, derived): the field's other programmes are not the forum
+    "keynotes": "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:role cg:KeynoteSpeaker ; cg:inEdition ?e }",
     "people": "SELECT (COUNT(*) AS ?n) WHERE { ?x a cg:Person ; cg:editionCount ?c }",
     "recurring": "SELECT (COUNT(*) AS ?n) WHERE { ?x a cg:Person ; cg:editionCount ?c FILTER(?c >= 2) }",
-    "person_slots": "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:participant ?x . ?x a cg:Person }",
+    "person_slots": "SELECT (COUNT(*) AS ?n) WHERE { ?p cg:participant ?x ; cg:inEdition ?e . ?x a cg:Person }",
 }
 
 

@@ -294,7 +294,7 @@ class Describer:
         out = []
         for q in self.store.quads_for_pattern(node, None, None):
             p = q.predicate.value
-            if q.object == entity or p == RDF + "type" or p == DCT + "source":
+            if q.object == entity or p == RDF + "type" or p == DCT + "source" or p in INDEX_ONLY:
                 continue
             out.append((self.value(q.predicate, lang), self.value(q.object, lang)))
         return sorted(set_unique(out), key=lambda pv: (pv[0].text, pv[1].text))

@@ -35,22 +35,30 @@ IANA = "http://www.iana.org/assignments/media-types/"
 EXTRA_PREFIXES = {"dcat": str(DCAT), "void": str(VOID), "foaf": str(FOAF), "vcard": str(VCARD),
                   "spdx": str(SPDX), "adms": str(ADMS), "dcatap": str(DCATAP)}
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-TITLE = {"en": "culturegraph: ASEAN-Korea Innovative Culture Forum knowledge graph",
-         "ko": "culturegraph: 한-아세안 문화혁신 포럼 지식 그래프",
-         "id": "culturegraph: graf pengetahuan Forum Budaya Inovatif ASEAN-Korea"}
+TITLE = {"en": "culturegraph: ASEAN-Korea cultural cooperation knowledge graph",
+         "ko": "culturegraph: 한-아세안 문화 협력 지식 그래프",
+         "id": "culturegraph: graf pengetahuan kerja sama budaya ASEAN-Korea"}
 CATALOG_TITLE = {"en": "culturegraph data catalogue", "ko": "culturegraph 데이터 카탈로그",
                  "id": "katalog data culturegraph"}
 DESCRIPTION = {
-    "en": "An open, ontology-backed RDF knowledge graph of the ASEAN-Korea Innovative Culture Forum and its 2019 "
-          "precursor: editions, host cities and venues, sessions, speakers and their roles, themes, organisations, "
-          "agreements and side events, each statement traceable to the public source that states it.",
-    "ko": "한-아세안 문화혁신 포럼과 2019년 전신 행사에 관한 온톨로지 기반 개방형 RDF 지식 그래프: 회차, 개최 도시와 "
-          "행사장, 세션, 연사와 역할, 주제, 기관, 협약, 연계 행사를 담으며 모든 진술은 이를 밝힌 공개 출처로 추적된다.",
-    "id": "Graf pengetahuan RDF terbuka berbasis ontologi tentang Forum Budaya Inovatif ASEAN-Korea dan acara "
-          "pendahulunya tahun 2019: edisi, kota dan tempat penyelenggaraan, sesi, pembicara dan perannya, tema, "
-          "organisasi, perjanjian, dan acara pendamping, setiap pernyataan dapat ditelusuri ke sumber publiknya.",
+    "en": "An open, ontology-backed RDF knowledge graph of ASEAN-Korea cultural cooperation: the ASEAN-Korea "
+          "Innovative Culture Forum (2019 precursor, editions 2020-2025) in depth, the culture ministers' meetings, "
+          "the commemorative summits, the ASEAN-Korea Centre, the ASEAN Culture House, FLY, ROUND, the cooperation "
+          "fund's culture projects and Korea's heritage restoration work in Laos, Cambodia and Myanmar - editions, "
+          "places, people and their roles, organisations and their leaders, documents, projects - each statement "
+          "traceable to the public source that states it.",
+    "ko": "한-아세안 문화 협력에 관한 온톨로지 기반 개방형 RDF 지식 그래프: 한-아세안 문화혁신 포럼(2019년 전신 행사, "
+          "2020-2025년 회차)을 깊이 있게 담고, 문화장관회의, 특별정상회의, 한-아세안센터, 아세안문화원, FLY, ROUND, "
+          "협력기금의 문화 사업, 라오스·캄보디아·미얀마에서의 한국 문화유산 보존 사업을 다루며, 모든 진술은 이를 밝힌 "
+          "공개 출처로 추적된다.",
+    "id": "Graf pengetahuan RDF terbuka berbasis ontologi tentang kerja sama budaya ASEAN-Korea: Forum Budaya "
+          "Inovatif ASEAN-Korea (acara pendahulu 2019, edisi 2020-2025) secara mendalam, pertemuan menteri "
+          "kebudayaan, KTT peringatan, ASEAN-Korea Centre, ASEAN Culture House, FLY, ROUND, proyek budaya dana "
+          "kerja sama, dan pekerjaan pelestarian warisan Korea di Laos, Kamboja, dan Myanmar; setiap pernyataan "
+          "dapat ditelusuri ke sumber publiknya.",
 }
-KEYWORDS = {"en": ["ASEAN", "Korea", "culture", "cultural cooperation", "forum", "knowledge graph", "linked data"],
+KEYWORDS = {"en": ["ASEAN", "Korea", "culture", "cultural cooperation", "forum", "knowledge graph", "linked data",
+                   "cultural heritage", "film"],
             "ko": ["아세안", "한국", "문화", "문화 협력", "포럼", "지식 그래프"],
             "id": ["ASEAN", "Korea", "budaya", "kerja sama budaya", "forum", "graf pengetahuan"]}
 #: BCP 47 → EU language authority (ISO 639-3 based) for the languages the data is written in.

@@ -202,10 +202,10 @@ def export_jsonld(cg: CultureGraph) -> dict[str, bytes]:
 
 
 def _frame(entity: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    # Forward links (participations, readings) embed by themselves; claims and conflicts point *at* the
+    # Forward links (participations, terms of office, readings) embed by themselves; claims and conflicts point *at* the
     # entity, so the frame asks for them through the context's reverse terms.
     return {"@context": ctx, "@id": entity, "claims": {"@embed": "@always"}, "conflicts": {"@embed": "@always"},
-            "hasParticipation": {"claims": {}}}
+            "hasParticipation": {"claims": {}, "conflicts": {}}, "hasTenure": {"claims": {}, "conflicts": {}}}
 
 
 def framed_documents(cg: CultureGraph) -> dict[str, bytes]:

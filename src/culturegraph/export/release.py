@@ -234,7 +234,7 @@ def _readme(info: ReleaseInfo, files: dict[str, bytes]) -> bytes:
                      for p in sorted(files))
     text = f"""# culturegraph {info.version}
 
-The ASEAN-Korea Innovative Culture Forum knowledge graph, release {info.version} ({info.modified}).
+The ASEAN-Korea cultural cooperation knowledge graph, release {info.version} ({info.modified}).
 Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Base IRI: {info.base_iri}
 Download location: {info.base_iri}release/{info.version}/ — SPARQL endpoint: {info.endpoint_url}
 
