@@ -51,10 +51,14 @@ def _languages(graph: CultureGraph) -> list[str]:
 
 
 def _shown(graph: CultureGraph, lang: str, prop: str) -> dict[str, ox.Literal]:
-    """What a query reads: the display graph it picks for ``lang`` and ``prop``, then the twin there."""
+    """What a query reads: the twin in the display graph it picks for ``lang`` and ``prop``, else in
+    display:en (which holds every resource; the other graphs only the values that differ from it)."""
     (g,), = graph.query(_bound(GRAPH_FOR, lang, prop)).rows
-    rows = graph.query(f"SELECT ?s ?v WHERE {{ GRAPH <{g}> {{ ?s <{DISPLAYED[prop]}> ?v }} }}").rows
-    return {str(s): v for s, v in rows}
+    out = {str(s): v for s, v in graph.query(
+        f"SELECT ?s ?v WHERE {{ GRAPH display:en {{ ?s <{DISPLAYED[prop]}> ?v }} }}").rows}
+    out.update({str(s): v for s, v in graph.query(
+        f"SELECT ?s ?v WHERE {{ GRAPH <{g}> {{ ?s <{DISPLAYED[prop]}> ?v }} }}").rows})
+    return out
 
 
 @pytest.mark.parametrize("prop", sorted(DISPLAYED))
@@ -93,6 +97,17 @@ def test_display_values_are_left_out_of_entity_pages() -> None:
     from culturegraph.derived import INDEX_ONLY
 
     assert set(DISPLAYED.values()) <= INDEX_ONLY
+
+
+def test_no_display_value_is_stated_twice_in_the_union(cg: CultureGraph) -> None:
+    """A first-time query writer asked ``?x cg:displayLabel ?l`` and got one row per language graph."""
+    for twin in sorted(set(DISPLAYED.values())):
+        rows = cg.query(f"SELECT ?s ?v WHERE {{ ?s <{twin}> ?v }}", limit=10**9).rows
+        assert rows and len(rows) == len({(str(s), str(v), getattr(v, "language", None)) for s, v in rows}), twin
+    # KOFICE has a Korean label: the Korean graph states it, the English graph the English one
+    ko = cg.query("SELECT ?l WHERE { GRAPH display:ko { organisation:kofice cg:displayLabel ?l } }").column("l")
+    en = cg.query("SELECT ?l WHERE { GRAPH display:en { organisation:kofice cg:displayLabel ?l } }").column("l")
+    assert len(ko) == len(en) == 1 and ko != en
 
 
 def test_display_graphs_do_not_repeat_labels_in_the_union(cg: CultureGraph) -> None:

@@ -10,18 +10,21 @@ it is made once here, and a column becomes one index look-up::
     BIND(COALESCE(?labelsIn, display:en) AS ?labels)
     ...
     OPTIONAL { GRAPH ?labels { ?person cg:displayLabel ?personLabel } }
+    OPTIONAL { GRAPH display:en { ?person cg:displayLabel ?personLabel } }
 
-For each language key ``L`` the graph ``{base}graph/display/{L}`` holds, for every resource with a value of
-a displayed property ``P``, one statement ``resource twin(P) value``: among the values whose language tag
-``langMatches`` ``L``, else those that match ``en``, else all of them, the least in SPARQL order (by lexical
-form, then language) — exactly what ``MIN(COALESCE(?x1, ?x2, ?x3))`` over the three tiers gave, which
-``tests/test_derived_display.py`` checks against that SPARQL. The twins (``cg:displayLabel`` for
-``rdfs:label``, ``cg:displayPosition``, ``cg:displayTalkTitle``) are separate properties because the default
-graph is the union of all graphs: re-stating ``rdfs:label`` would repeat every label in it.
+For each resource with a value of a displayed property ``P``, the value to show for a language key ``L`` is,
+among the values whose language tag ``langMatches`` ``L``, else those that match ``en``, else all of them,
+the least in SPARQL order (by lexical form, then language) — exactly what ``MIN(COALESCE(?x1, ?x2, ?x3))``
+over the three tiers gave, which ``tests/test_derived_display.py`` checks against that SPARQL. The graph
+``{base}graph/display/en`` states it, as ``resource twin(P) value``, for every resource; the graph
+``{base}graph/display/{L}`` only where it differs from the English one (the second ``OPTIONAL`` above, on
+the same variable, fills in the rest), so no display value is stated twice in the union default graph. The
+twins (``cg:displayLabel`` for ``rdfs:label``, ``cg:displayPosition``, ``cg:displayTalkTitle``) are separate
+properties for the same reason: re-stating ``rdfs:label`` would repeat every label in the union.
 
-A graph covers ``P`` only for the keys where the data has ``P`` values (each lower-cased tag and every
-prefix of it: ``zh-hant`` gives ``zh-hant`` and ``zh``), so positions given only in English are not copied
-into every language's graph; ``en`` covers every property. Which graph covers what is said in
+A graph covers ``P`` only for the keys where the data has ``P`` values that differ from the English choice
+(each lower-cased tag and every prefix of it: ``zh-hant`` gives ``zh-hant`` and ``zh``), so positions given
+only in English are not copied into every language's graph; ``en`` covers every property. Which graph covers what is said in
 ``{base}graph/derived`` (``a cg:DisplayGraph ; cg:displayLanguage "ko" ; cg:displayedProperty …``), so a
 query finds its graph with one look-up per query and falls back to ``display:en`` — the right answer for any
 language the data does not have.
@@ -88,8 +91,7 @@ def display_quads(values: dict[str, dict[str, list[ox.Literal]]], base_iri: str,
     covers: dict[str, list[str]] = defaultdict(list)
     for prop in sorted(values):
         twin = ox.NamedNode(DISPLAYED[prop])
-        for key in sorted(keys[prop]):
-            covers[key].append(prop)
+        emitted: set[str] = {FALLBACK}  # a language graph is described only when it states something
         for subject in sorted(values[prop]):
             lits = sorted(values[prop][subject], key=_order)
             fallback = choose(lits, FALLBACK)
@@ -97,8 +99,13 @@ def display_quads(values: dict[str, dict[str, list[ox.Literal]]], base_iri: str,
             node = ox.NamedNode(subject)
             for key in sorted(keys[prop]):
                 value = choose(lits, key) if key in own else fallback
-                if value is not None:
+                # display:en holds every resource; another language's graph only the values that differ
+                # from it, so the union default graph never states one display value twice
+                if value is not None and (key == FALLBACK or value != fallback):
                     out.append(ox.Quad(node, twin, value, _graph(base_iri, key)))
+                    emitted.add(key)
+        for key in sorted(emitted):
+            covers[key].append(prop)
     for key in sorted(covers):
         graph = _graph(base_iri, key)
         out.append(ox.Quad(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(CG + "DisplayGraph"), derived_graph))
