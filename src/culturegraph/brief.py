@@ -166,11 +166,14 @@ def figure(view: View) -> Figure:
                        s=[40 + 560 * (sizes[n] / top) for n in nodes], c=style.color, marker=style.marker,
                        edgecolors="#2b333b", linewidths=0.5, zorder=2, label=f"{label} ({count})")
         labelled = sorted(g.nodes, key=lambda n: (-sizes[n], g.nodes[n]["label"], n))
-        if g.number_of_nodes() > ALL_LABELS:
+        grid = bool(view.axis)  # field overview: the rows' names and the years say it all; cells stay unlabelled
+        if grid:
+            labelled = [n for n in labelled if not g.nodes[n].get("full_label")]
+        elif g.number_of_nodes() > ALL_LABELS:
             labelled = labelled[:MAX_LABELS]
         stroke = [patheffects.withStroke(linewidth=2.5, foreground="white")]
         columns = bool(view.positions)  # timeline layout: labels beside the two columns, never clipped
-        limit = 60 if columns else 38
+        limit = 48 if grid else 60 if columns else 38
         left = min((p[0] for p in pos.values()), default=0.0)
         for n in labelled:
             text = g.nodes[n]["label"]
@@ -180,12 +183,22 @@ def figure(view: View) -> Figure:
                 where = {"xytext": (-12 if first else 12, 0), "ha": "right" if first else "left", "va": "center"}
             else:
                 where = {"xytext": (0, -9), "ha": "center", "va": "top"}
-            ax.annotate(text, pos[n], textcoords="offset points", fontsize=7.5 + 3 * (sizes[n] / top), zorder=3,
+            size = 8.0 if grid else 7.5 + 3 * (sizes[n] / top)
+            ax.annotate(text, pos[n], textcoords="offset points", fontsize=size, zorder=3,
                         path_effects=stroke, color="#1d232a", **where)  # type: ignore[arg-type]
+        for text, x, y in view.axis:  # the grid's years (and its "undated" column) above the rows
+            if text.strip() and text != "·":
+                ax.text(x, -y, text, ha="center", va="bottom", fontsize=7.5, color="#46515c", zorder=3,
+                        rotation=90)
         if pos:
             xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-            padx, pady = (max(xs) - min(xs)) * (0.45 if columns else 0.06) or 1, (max(ys) - min(ys)) * 0.08 or 1
-            ax.set_xlim(min(xs) - padx, max(xs) + padx)
+            if grid:
+                ys += [-y for _, _, y in view.axis]
+            spread = (max(xs) - min(xs)) or 1
+            padx = spread * (0.45 if columns and not grid else 0.06)
+            padl = spread * 0.55 if grid else padx  # room for the rows' names on the left
+            pady = (max(ys) - min(ys)) * 0.08 or 1
+            ax.set_xlim(min(xs) - padl, max(xs) + padx)
             ax.set_ylim(min(ys) - pady, max(ys) + pady)
         fig.text(0.02, 0.965, view.title, fontsize=20, weight="bold", va="top")
         ui = ui_strings(view.options.lang)

@@ -24,10 +24,10 @@ properties for the same reason: re-stating ``rdfs:label`` would repeat every lab
 
 A graph covers ``P`` only for the keys where the data has ``P`` values that differ from the English choice
 (each lower-cased tag and every prefix of it: ``zh-hant`` gives ``zh-hant`` and ``zh``), so positions given
-only in English are not copied into every language's graph; ``en`` covers every property. Which graph covers what is said in
-``{base}graph/derived`` (``a cg:DisplayGraph ; cg:displayLanguage "ko" ; cg:displayedProperty …``), so a
-query finds its graph with one look-up per query and falls back to ``display:en`` — the right answer for any
-language the data does not have.
+only in English are not copied into every language's graph; ``en`` covers every property. Which graph
+covers what is said in ``{base}graph/derived`` (``a cg:DisplayGraph ; cg:displayLanguage "ko" ;
+cg:displayedProperty …``), so a query finds its graph with one look-up per query and falls back to
+``display:en`` — the right answer for any language the data does not have.
 """
 
 from __future__ import annotations
