@@ -429,7 +429,7 @@ def field_graph(idx: Index, o: ViewOptions) -> nx.Graph:
     it: the editions of a series, the events, documents and projects of a programme, the phases of a project,
     the events held for a designated year. An occurrence is drawn once, in its first row by preference (its
     series, else its project, its programme, the year it was held for), and labelled by where it was held
-    (host city, else country), so the grid layout (:func:`culturegraph.network.grid_layout`) reads as "which
+    (host city, else country), so the grid layout (:func:`culturegraph.layouts.grid_layout`) reads as "which
     programme ran where, when"."""
     events = scope(idx, o)
     parent = {s: target for s, rel, target in idx.links if rel == PHASE_OF}
