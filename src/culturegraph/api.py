@@ -281,6 +281,19 @@ class CultureGraph:
 
         return compute_stats(self)
 
+    def search(self, text: str, lang: str | None = None, limit: int = 20) -> Any:
+        """Records whose names match ``text`` in any language — accents, case, spaces and hyphens ignored,
+        prefixes and small typos forgiven — best first, labels in ``lang``
+        (:class:`~culturegraph.search.SearchResult`; ``suggestions`` holds the closest names when nothing
+        matched).
+
+        >>> CultureGraph().search("kofice").hits[0].id
+        'organisation/kofice'
+        """
+        from .search import get_search_index
+
+        return get_search_index(self).search(text, lang or self.settings.default_lang, limit)
+
     # ------------------------------------------------------------------ named queries (queries.py)
     def named_queries(self) -> list[Any]:
         """The named queries of ``queries/*.rq`` as :class:`~culturegraph.queries.NamedQuery` (title,

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("culturegraph.cli", "build_cmd"),
     "validate": ("culturegraph.cli", "validate_cmd"),
     "stats": ("culturegraph.cli", "stats_cmd"),
+    "search": ("culturegraph.cli_query", "search_cmd"),
     "query": ("culturegraph.cli_query", "query_cmd"),
     "queries": ("culturegraph.cli_query", "queries_cmd"),
     "export": ("culturegraph.cli_publish", "export_cmd"),

@@ -95,6 +95,29 @@ def queries_cmd(as_json: bool, only_cq: bool, root: str | None) -> None:
     click.echo(_aligned(rows), nl=False)
 
 
+@click.command("search", short_help="Find records by name, in any language (typos and accents forgiven).")
+@click.argument("text")
+@click.option("--lang", default=None, metavar="LANG", help="Language of the labels shown (default: en).")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@root_option
+@handle_errors
+def search_cmd(text: str, lang: str | None, limit: int, as_json: bool, root: str | None) -> None:
+    """Find records (organisations, people, programmes, editions, places …) whose names match TEXT."""
+    res = make_graph(root).search(text, lang=lang, limit=limit)
+    if as_json:
+        click.echo(json.dumps(res.as_json(), ensure_ascii=False, indent=2))
+        return
+    if not res.hits:
+        closest = ", ".join(f"{h.label} ({h.id})" for h in res.suggestions)
+        click.echo(f"no name matches {text!r}" + (f"; closest: {closest}" if closest else ""), err=True)
+        raise SystemExit(1)
+    rows = [["kind", "id", "label", "matched name"]]
+    for kind, hits in res.groups():
+        rows += [[kind, h.id.split("/", 1)[-1], h.label, h.matched if h.matched != h.label else ""] for h in hits]
+    click.echo(_aligned([[_cut(c) for c in r] for r in rows]), nl=False)
+
+
 def _one_line(message: str) -> str:
     """An engine's error message on one line, without the character-class dump of a parser."""
     message = re.sub(r"\['A' \.\.= 'Z'[^\]]*\]", "a name", " ".join(message.split()))
