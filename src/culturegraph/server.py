@@ -12,6 +12,8 @@
 ``/-/labels``         labels of IRIs in a language (used by the query page)
 ``/views/{preset}``   a network view as one offline HTML page; filters as query parameters
                       (``viewhtml.render_view``: from, to, theme, country, type, entity, radius, lang, …)
+``/search``           search by name (HTML, or JSON by ``Accept`` / ``format=json``); ``site_pages.py``
+``/views``            the list of network views
 ``/static/…``         the page's CSS/JS, vendored (nothing is loaded from a CDN)
 ====================  ==========================================================================
 
@@ -48,6 +50,7 @@ from starlette.staticfiles import StaticFiles
 from .errors import CultureGraphError, NotFound, QueryError
 from .http_limits import VIEW_CSP, HardeningHeaders
 from .settings import Settings
+from .site_pages import site_routes
 from .sparql_front import FrontedApp, Headers, SparqlFront
 from .sparql_protocol import (
     GRAPH_FORMATS,
@@ -132,9 +135,15 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
 
     def page(name: str, request: Request, code: int = 200, path: str | None = None,
              **context: Any) -> HTMLResponse:
+        from .site_pages import SHELL_UI
+
         lang = request_lang(request, st.default_lang)
-        html = env.get_template(name).render(lang=lang, langs=LANGS, path=path or request.url.path,
-                                             query_string=request.url.query, **context)
+        here = path or request.url.path
+        params = {k: v for k, v in request.query_params.items() if k != "lang"}
+        lang_links = {lg: here + "?" + urlencode({**params, "lang": lg}) for lg in LANGS}
+        html = env.get_template(name).render(lang=lang, langs=LANGS, path=here, lang_links=lang_links,
+                                             query_string=request.url.query,
+                                             ui=SHELL_UI.get(lang, SHELL_UI["en"]), **context)
         return HTMLResponse(html, status_code=code)
 
     # ------------------------------------------------------------------ errors
@@ -376,6 +385,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Route("/-/labels", labels, methods=["POST"]),
         Route("/views/{preset}", views, methods=["GET", "HEAD"]),
         Route("/store", graph_store, methods=["GET", "HEAD"]),
+        *site_routes(cg, page, lambda request: request_lang(request, st.default_lang)),  # /search, /views
         *publishing_routes(cg),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -1,0 +1,77 @@
+"""The site shell (issue 28): a header with search and navigation on every server page, /search and /views."""
+
+from __future__ import annotations
+
+import pytest
+
+with __import__("warnings").catch_warnings():
+    __import__("warnings").simplefilter("ignore")  # starlette: "use httpx2" (httpx is what we have)
+    from starlette.testclient import TestClient
+
+from tests.server_helpers import XSS_LABEL, xss_project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The mini fixture project plus a synthetic person whose labels are script payloads."""
+    return xss_project(tmp_path_factory.mktemp("xss-shell") / "project")
+
+
+@pytest.fixture(scope="module")
+def client(project):
+    from culturegraph.api import CultureGraph
+    from culturegraph.server import create_app
+
+    cg = CultureGraph(project, query_workers=1)
+    with TestClient(create_app(cg, cg.settings)) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", ["/", "/id/person/lee-kyogu", "/search?q=kofice", "/views", "/nowhere"])
+def test_every_server_page_has_the_shell(client, path: str) -> None:
+    r = client.get(path, headers={"Accept": "text/html"})
+    html = r.text
+    assert 'action="/search"' in html and 'name="q"' in html
+    for href in ('href="/views?lang=en"', 'href="/?lang=en"', 'href="/catalog"'):
+        assert href in html, (path, href)
+
+
+def test_the_shell_speaks_the_chosen_language_and_keeps_the_search(client) -> None:
+    r = client.get("/search", params={"q": "kofice", "lang": "ko"}, headers={"Accept": "text/html"})
+    assert "둘러보기" in r.text and "검색" in r.text
+    assert 'href="/search?q=kofice&amp;lang=id"' in r.text  # switching language keeps the question
+
+
+def test_search_page_groups_hits_and_links_to_entities(client) -> None:
+    r = client.get("/search", params={"q": "kofice"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "Organisations" in r.text
+    assert 'href="/id/organisation/kofice?lang=en"' in r.text
+    miss = client.get("/search", params={"q": "qqqqqqqq"}, headers={"Accept": "text/html"})
+    assert miss.status_code == 200 and "No name matches." in miss.text and "Closest names:" in miss.text
+
+
+def test_search_json_by_accept_or_format(client) -> None:
+    for kwargs in ({"headers": {"Accept": "application/json"}}, {"params": {"format": "json"}}):
+        params = {"q": "이교구", **kwargs.get("params", {})}
+        r = client.get("/search", params=params, headers=kwargs.get("headers", {}))
+        assert r.headers["content-type"].startswith("application/json")
+        assert r.json()["hits"][0]["id"] == "person/lee-kyogu"
+
+
+def test_search_shows_hostile_labels_as_text_and_survives_hostile_input(client) -> None:
+    r = client.get("/search", params={"q": "synthetic"}, headers={"Accept": "text/html"})
+    assert XSS_LABEL not in r.text and "&lt;" in r.text
+    for q in ("<script>alert(1)</script>", "\u0000\u202e", "x" * 10_000, "%%%", "' OR 1=1 --"):
+        r = client.get("/search", params={"q": q}, headers={"Accept": "text/html"})
+        assert r.status_code == 200 and "<script>alert(1)</script>" not in r.text
+
+
+def test_views_lists_every_view_with_a_description(client) -> None:
+    from culturegraph.network import presets
+
+    r = client.get("/views", params={"lang": "id"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    for name in presets():
+        if name != "ego":  # the ego view needs an entity: it is reached from entity pages
+            assert f'href="/views/{name}?lang=id"' in r.text
+    assert "Ikhtisar bidang" in r.text  # the field overview, in Indonesian
