@@ -13,6 +13,7 @@ pure-Python edit distance over every name of a million-triple graph would not an
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 import weakref
@@ -97,6 +98,24 @@ class SearchIndex:
                     self.owner.append(i)
                     self.names.append(text)
                     self.words.append(tuple(w for w in (key(p) for p in _WORDS.split(text)) if w))
+        # every key in one string (keys are letters and digits only, so a newline never occurs in one): a
+        # substring is then found by str.find, in C, instead of a Python loop over every name
+        self.blob = "\n".join(self.keys)
+        self.starts: list[int] = []
+        pos = 0
+        for k in self.keys:
+            self.starts.append(pos)
+            pos += len(k) + 1
+
+    def containing(self, q: str) -> list[int]:
+        """Indices of the keys that contain ``q`` (each once)."""
+        out: list[int] = []
+        pos = self.blob.find(q)
+        while pos != -1:
+            n = bisect.bisect_right(self.starts, pos) - 1
+            out.append(n)
+            pos = self.blob.find(q, self.starts[n] + len(self.keys[n]) + 1)  # on to the next key
+        return out
 
     def kind(self, i: int) -> str:
         return self.entities[i][len(self.base):].split("/", 1)[0]
@@ -117,18 +136,21 @@ class SearchIndex:
                 best[i] = (score, self.names[n])
 
         if q:
-            for n, k in enumerate(self.keys):
+            for n in self.containing(q):
+                k = self.keys[n]
                 if k == q:
                     offer(n, 100.0)
                 elif k.startswith(q):
                     offer(n, 90.0 + 5.0 * len(q) / len(k))
                 elif any(w.startswith(q) for w in self.words[n]):
                     offer(n, 85.0)
-                elif len(qwords) > 1 and all(any(w.startswith(x) for w in self.words[n]) for x in qwords):
-                    offer(n, 80.0)  # every word, in any order: "lee kyogu" finds "Kyogu Lee"
-                elif q in k:
+                else:
                     offer(n, 75.0)
-            if len(q) >= 4:
+            if len(qwords) > 1:  # every word, in any order: "lee kyogu" finds "Kyogu Lee"
+                for n in self.containing(max(qwords, key=len)):
+                    if all(any(w.startswith(x) for w in self.words[n]) for x in qwords):
+                        offer(n, 80.0)
+            if len(q) >= 4 and len(best) < limit:  # typos only matter when the names themselves fall short
                 from rapidfuzz import fuzz, process
                 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -140,8 +162,9 @@ class SearchIndex:
                 for _name, score, n in process.extract(q, self.keys, scorer=DamerauLevenshtein.normalized_similarity,
                                                        score_cutoff=0.75, limit=max(limit * 5, 50)):
                     offer(n, 60.0 + (score - 0.75) * 40.0)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], _kind_rank(self.kind(kv[0])),
-                                                      len(self.hit(kv[0], lang, "", 0).label), kv[0]))
+        # best score, then kind, then the shorter matching name (the closer match), then the IRI
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], _kind_rank(self.kind(kv[0])), len(kv[1][1]),
+                                                      kv[0]))
         hits = [self.hit(i, lang, name, score) for i, (score, name) in ranked[:limit]]
         suggestions: list[Hit] = []
         if not hits and q and self.keys:
