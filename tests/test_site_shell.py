@@ -75,3 +75,17 @@ def test_views_lists_every_view_with_a_description(client) -> None:
         if name != "ego":  # the ego view needs an entity: it is reached from entity pages
             assert f'href="/views/{name}?lang=id"' in r.text
     assert "Ikhtisar bidang" in r.text  # the field overview, in Indonesian
+
+
+def test_catalog_and_void_render_as_pages_for_browsers_and_rdf_for_clients(client) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/catalog", headers={"Accept": browser})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Downloads" in page.text and "/release/" in page.text and 'action="/search"' in page.text
+    assert "Accept" in page.headers["vary"]
+    for accept, media in (("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
+                          ("*/*", "text/turtle")):
+        r = client.get("/catalog", headers={"Accept": accept})
+        assert r.headers["content-type"].startswith(media), accept
+    void = client.get("/.well-known/void", headers={"Accept": browser})
+    assert void.status_code == 200 and "triples" in void.text and "Classes" in void.text

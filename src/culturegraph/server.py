@@ -120,6 +120,10 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
                           allow_service=tuple(st.allow_service), memory_mb=st.worker_memory)
         await pool.start()
         state["pool"] = pool
+        # the release bundle behind /catalog and VoID, built in the background so no first request waits for it
+        from .export.release import release_files
+
+        state["warm"] = asyncio.get_running_loop().run_in_executor(None, release_files, cg)
         if notice is not None:
             for what, why in sorted(pool.notes.items()):
                 if why:
@@ -386,7 +390,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Route("/views/{preset}", views, methods=["GET", "HEAD"]),
         Route("/store", graph_store, methods=["GET", "HEAD"]),
         *site_routes(cg, page, lambda request: request_lang(request, st.default_lang)),  # /search, /views
-        *publishing_routes(cg),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
+        *publishing_routes(cg, page),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers: dict[Any, Any] = {CultureGraphError: on_error, HTTPException: on_error, Exception: on_error}

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from starlette.routing import Route
 
 OFFERS = [("text/turtle", "turtle"), ("application/n-triples", "ntriples"), ("application/rdf+xml", "rdfxml"),
-          ("application/ld+json", "jsonld"), ("text/plain", "ntriples")]
+          ("application/ld+json", "jsonld"), ("text/plain", "ntriples"), ("text/html", "html")]
 MEDIA = {"turtle": "text/turtle; charset=utf-8", "ntriples": "application/n-triples",
          "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
 
@@ -25,8 +25,9 @@ def _pick(accept: str | None) -> str | None:
     return negotiate(accept, OFFERS)
 
 
-def publishing_routes(cg: Any) -> list[Route]:
-    """Starlette routes for the release description and files of ``cg``."""
+def publishing_routes(cg: Any, page: Any = None) -> list[Route]:
+    """Starlette routes for the release description and files of ``cg``; with the server's ``page`` renderer,
+    browsers (``Accept: text/html``) get the catalogue and the VoID description as a page."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import PlainTextResponse, Response
     from starlette.routing import Route
@@ -41,6 +42,16 @@ def publishing_routes(cg: Any) -> list[Route]:
             fmt = _pick(request.headers.get("accept"))
             if fmt is None:
                 return PlainTextResponse("406 Not Acceptable: " + ", ".join(MEDIA.values()) + "\n", status_code=406)
+            if fmt == "html":
+                if page is None:
+                    return PlainTextResponse("406 Not Acceptable: " + ", ".join(MEDIA.values()) + "\n",
+                                             status_code=406)
+                from .catalog_page import summary
+
+                facts = await run_in_threadpool(summary, cg, which)
+                resp = page("server/catalog.html", request, which=which, facts=facts)
+                resp.headers["Vary"] = "Accept"
+                return resp
             body = await run_in_threadpool(render, cg, fmt)
             return Response(body, media_type=MEDIA[fmt], headers={"Vary": "Accept"})
 
