@@ -119,3 +119,33 @@ def test_entity_page_in_browser(server, page, artifacts):
     assert page.locator("h2", has_text="Conflicting readings").count() == 1
     page.screenshot(path=str(artifacts / "server-entity-page.png"), full_page=True)
     assert_local_only(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (768, 1024), (1366, 900)])
+def test_shell_controls_are_never_covered_and_the_page_never_scrolls_sideways(server, browser, artifacts,
+                                                                           width, height):
+    """Issue 28: at 390 px the named-query list stayed sticky over the editor and a tap on Run hit a query.
+    Every button and the search box of the shell, the query page and an entity page is the element found at
+    its own centre (elementFromPoint), and the page is never wider than the screen."""
+    check = """() => {
+      const covered = [];
+      for (const el of document.querySelectorAll('button, input[type=search], header.top nav a')) {
+        el.scrollIntoView({block: 'center'});
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        if (!hit || (hit !== el && !el.contains(hit))) covered.push((el.id || el.textContent || el.name).trim());
+      }
+      return [covered, document.documentElement.scrollWidth, window.innerWidth];
+    }"""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    p = context.new_page()
+    for path in ("/", "/id/person/lee-kyogu", "/search?q=kofice", "/views"):
+        p.goto(server.url + path)
+        p.wait_for_load_state("networkidle")
+        covered, page_width, view_width = p.evaluate(check)
+        assert covered == [], (path, width, covered)
+        assert page_width <= view_width, (path, width, page_width)
+        p.screenshot(path=str(artifacts / f"shell-{path.strip('/').replace('/', '_').replace('?', '_') or 'home'}"
+                                          f"-{width}.png"), full_page=True)
+    context.close()
