@@ -146,6 +146,18 @@ class View:
     def timeline(self) -> bool:
         return self.preset.timeline and len(self.years) > 1
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the view inline: the same offline page as ``culturegraph viz`` (notebook.py)."""
+        from .notebook import repr_html
+
+        return repr_html(self)
+
+    def to_pyvis(self, **network_options: Any) -> Any:
+        """A ``pyvis.network.Network`` filled from this view (optional extra ``notebook``; notebook.py)."""
+        from .notebook import to_pyvis
+
+        return to_pyvis(self, **network_options)
+
 
 #: Preset titles and filter words in the page languages (English is the presets' own).
 TITLES = {
