@@ -345,12 +345,13 @@ class CultureGraph:
 
         return render_html(self.projection(preset, **filters))
 
-    def path(self, a: str, b: str, *, lang: str = "en") -> list[Any]:
+    def path(self, a: str, b: str, *, lang: str = "en", through_hubs: bool = False) -> list[Any]:
         """The shortest chain of statements between two entities, each with its sources
-        (:class:`~culturegraph.netanalysis.Step`). :raises NotFound: unknown entity or no connection."""
+        (:class:`~culturegraph.netanalysis.Step`); not through countries, cities or themes unless
+        ``through_hubs`` or no other chain exists. :raises NotFound: unknown entity or no connection."""
         from .netanalysis import explain_path
 
-        return explain_path(self, a, b, lang=lang)
+        return explain_path(self, a, b, lang=lang, through_hubs=through_hubs)
 
 
     # ------------------------------------------------------------------ publishing (export/)

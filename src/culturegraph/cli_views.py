@@ -171,16 +171,19 @@ def analyze_cmd(preset: str, top: int, as_json: bool, root: str | None, **kw: An
 @click.option("--lang", type=click.Choice(["en", "ko", "id"]), default="en", show_default=True,
               help="Label language.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--through-hubs", is_flag=True,
+              help="Allow the chain to pass through a country, city or theme (by default only when no other "
+                   "chain exists: every speaker has a nationality, so those chains explain nothing).")
 @root_option
 @handle_errors
-def path_cmd(a: str, b: str, lang: str, as_json: bool, root: str | None) -> None:
+def path_cmd(a: str, b: str, lang: str, as_json: bool, through_hubs: bool, root: str | None) -> None:
     """Explain how A and B (record ids such as kofice, prefixed names or IRIs) are connected: the shortest
     chain of statements, each with the sources that state it."""
     import json
 
     from .netanalysis import format_path
 
-    steps = make_graph(root).path(a, b, lang=lang)
+    steps = make_graph(root).path(a, b, lang=lang, through_hubs=through_hubs)
     if as_json:
         click.echo(json.dumps([{"subject": s.subject, "relation": s.relation, "object": s.object,
                                 "sources": [{"url": u, "title": t} for u, t in s.sources]} for s in steps],

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -82,9 +83,16 @@ class Step:
     sources: list[tuple[str, str]]
 
 
-def explain_path(cg: CultureGraph, a: str, b: str, *, lang: str = "en") -> list[Step]:
+#: Classes that connect almost everything (every speaker has a nationality, every edition a country and a
+#: theme): a path through one of them says nothing a policy officer could use, so by default none carries one
+HUBS = frozenset({"Country", "City", "Theme"})
+
+
+def explain_path(cg: CultureGraph, a: str, b: str, *, lang: str = "en", through_hubs: bool = False) -> list[Step]:
     """The shortest connection between entities ``a`` and ``b`` (ids, prefixed names or IRIs) in the entity
-    graph, as statements with sources. Ties are broken deterministically (sorted graph, BFS order).
+    graph, as statements with sources. Countries, cities and themes (:data:`HUBS`) are left out of the middle
+    of the chain unless ``through_hubs`` (or unless no other chain exists); ties are broken deterministically
+    (sorted graph, BFS order).
 
     :raises NotFound: an unknown entity, or no connection between the two.
     """
@@ -98,10 +106,16 @@ def explain_path(cg: CultureGraph, a: str, b: str, *, lang: str = "en") -> list[
     start, end = resolve_entity(cg, a), resolve_entity(cg, b)
     idx = get_index(cg)
     g = canonical(entity_graph(idx, ViewOptions(preset="entity", lang=lang)))
-    try:
-        nodes = nx.shortest_path(g, start, end)
-    except nx.NetworkXNoPath:
-        raise NotFound(f"{idx.label(start, lang)} and {idx.label(end, lang)} are not connected") from None
+    nodes = None
+    if not through_hubs:
+        keep = [n for n, d in g.nodes(data=True) if d["type"] not in HUBS or n in (start, end)]
+        with contextlib.suppress(nx.NetworkXNoPath):
+            nodes = nx.shortest_path(canonical(g.subgraph(keep)), start, end)
+    if nodes is None:
+        try:
+            nodes = nx.shortest_path(g, start, end)
+        except nx.NetworkXNoPath:
+            raise NotFound(f"{idx.label(start, lang)} and {idx.label(end, lang)} are not connected") from None
     steps: list[Step] = []
     for u, v in itertools.pairwise(nodes):
         statements = g.edges[u, v]["statements"]
