@@ -307,11 +307,12 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
             ext = {v: k for k, v in DOC_EXTENSIONS.items()}[fmt]
             headers["Content-Location"] = f"/id/{path}.{ext}"
         if fmt == "html":
+            from .dashboard import dashboard
             from .viewhtml import ego_href
 
             lang = request_lang(request, st.default_lang)
             resp: Response = page("server/entity.html", request, path=f"/id/{path}", view=d.view(iri, lang),
-                                  ego=ego_href(path, lang),
+                                  ego=ego_href(path, lang), dash=dashboard(cg, iri, lang),
                                   doc=f"/id/{path}", formats=[(k, v) for k, v in DOC_EXTENSIONS.items() if v != "html"])
         else:
             resp = Response(d.serialize(iri, fmt), media_type=GRAPH_FORMATS[fmt].media_type)
