@@ -96,6 +96,10 @@ def test_time_slider_changes_what_is_visible(browser, pages):
         expected = sum(1 for _, d in view.graph.nodes(data=True) if not d["years"] or d["years"][0] <= view.years[0])
         assert first == expected < total
         assert str(view.years[0]) in page.locator("#cg-year-label").inner_text()
+        # the legend counts follow the slider (issue 28): the node counts add up to what is shown
+        counts = page.evaluate("() => [...document.querySelectorAll('#cg-legend li[data-type] .cg-count')]"
+                               ".map(e => Number(e.textContent))")
+        assert sum(counts) == first
         last = str(len(view.years) - 1)
         page.locator("#cg-year").fill(last)
         page.locator("#cg-only").check()

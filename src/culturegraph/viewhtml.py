@@ -256,8 +256,16 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(view: View) -> bytes:
-    """The page as UTF-8 bytes: same view, same bytes (no timestamps, sorted data)."""
+#: the links back to the site on a served view page
+SITE_NAV = {"en": {"explore": "All views", "search": "Search", "query": "Query"},
+            "ko": {"explore": "모든 보기", "search": "검색", "query": "질의"},
+            "id": {"explore": "Semua tampilan", "search": "Cari", "query": "Kueri"}}
+
+
+def render_html(view: View, *, served: bool = False) -> bytes:
+    """The page as UTF-8 bytes: same view, same bytes (no timestamps, sorted data). ``served``: the page is
+    the server's ``/views/…``, so it gets links back to the site (a file written by ``viz`` has none: they
+    would point nowhere)."""
     import jinja2
     from markupsafe import Markup
 
@@ -267,13 +275,13 @@ def render_html(view: View) -> bytes:
     vis_js = vendored("vis-network.min.js")
     view_js = _asset("culturegraph", "templates/views/view.js")
     g = view.graph
-    legend = [{"label": label, "count": count, "color": STYLES[cls].color, "path": GLYPHS[STYLES[cls].shape]}
-              for cls, label, count in view.legend]
+    legend = [{"label": label, "count": count, "color": STYLES[cls].color, "path": GLYPHS[STYLES[cls].shape],
+               "type": cls} for cls, label, count in view.legend]
     colours = relation_colours(view)
-    lines = [{"label": r, "color": c, "count": n} for r, (c, n) in colours.items()]
+    lines = [{"label": r, "color": c, "count": n, "key": c} for r, (c, n) in colours.items()]
     others = sum(1 for *_, d in g.edges(data=True) if not any(r in colours for r in d.get("relations", ())))
     if others:
-        lines.append({"label": ui["other_lines"], "color": OTHER_LINE, "count": others})
+        lines.append({"label": ui["other_lines"], "color": OTHER_LINE, "count": others, "key": OTHER_LINE})
     banner = ""
     if view.grouped:
         key = {"type": {"ko": "클래스", "id": "kelas"}.get(view.options.lang, "class"),
@@ -294,6 +302,7 @@ def render_html(view: View) -> bytes:
         vis_css=Markup(vendored("vis-network.css")), view_css=Markup(_asset("culturegraph",
                                                                              "templates/views/view.css")),
         vis_js=Markup(vis_js), view_js=Markup(view_js), data_json=Markup(safe_json(view_data(view))),
+        served=served, nav=SITE_NAV.get(view.options.lang, SITE_NAV["en"]),
     )
     return page.encode("utf-8")
 
@@ -339,7 +348,7 @@ def render_view(cg: CultureGraph, preset: str, params: Mapping[str, str]) -> tup
     from .network import build_view
 
     try:
-        return render_html(build_view(cg, options_from_params(preset, params))), 200
+        return render_html(build_view(cg, options_from_params(preset, params)), served=True), 200
     except CultureGraphError as exc:
         return error_page(str(exc), exc.http_status), exc.http_status
 

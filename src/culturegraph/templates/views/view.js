@@ -200,6 +200,18 @@
     });
     nodes.update(nodeChanges);
     edges.update(edgeChanges);
+    /* the legend counts what the slider shows: nodes per class, lines per colour (relation) */
+    var perType = {}, perLine = {};
+    data.nodes.forEach(function (n) { if (shown.has(n.id)) { perType[n.type] = (perType[n.type] || 0) + 1; } });
+    data.edges.forEach(function (e, i) {
+      if (!edges.get(i).hidden) { perLine[e.color] = (perLine[e.color] || 0) + 1; }
+    });
+    document.querySelectorAll("#cg-legend li[data-type]").forEach(function (li) {
+      li.querySelector(".cg-count").textContent = String(perType[li.getAttribute("data-type")] || 0);
+    });
+    document.querySelectorAll("#cg-legend li[data-line]").forEach(function (li) {
+      li.querySelector(".cg-count").textContent = String(perLine[li.getAttribute("data-line")] || 0);
+    });
     var label = document.getElementById("cg-year-label");
     if (label) { label.textContent = year === null ? ui.all_years : (only ? String(year) : ui.up_to.replace("{y}", year)); }
     return shown.size;
