@@ -189,6 +189,8 @@
         extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run }
       });
       editor.on("change", updateLinks);
+      // CodeMirror types into its own hidden textarea: give it the visible label's name (accessibility)
+      editor.getInputField().setAttribute("aria-label", "SPARQL query");
     } else {
       $("query").addEventListener("input", updateLinks);
     }
