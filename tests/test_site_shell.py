@@ -89,3 +89,16 @@ def test_catalog_and_void_render_as_pages_for_browsers_and_rdf_for_clients(clien
         assert r.headers["content-type"].startswith(media), accept
     void = client.get("/.well-known/void", headers={"Accept": browser})
     assert void.status_code == 200 and "triples" in void.text and "Classes" in void.text
+
+
+def test_every_view_has_its_table_one_click_away(client) -> None:
+    page = client.get("/views/entity", params={"lang": "en"})
+    assert page.status_code == 200
+    href = page.text.split('class="cg-nav"', 1)[1].split("</nav>", 1)[0].split('href="')[-1].split('"', 1)[0]
+    assert "format=table" in href
+    table = client.get(href.replace("&amp;", "&"), headers={"Accept": "text/html"})
+    assert table.status_code == 200 and "<table>" in table.text and 'action="/search"' in table.text
+    assert XSS_LABEL not in table.text  # labels stay text here too
+    csv = client.get("/views/entity", params={"lang": "en", "format": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and b"record,id,label" in csv.content
+    assert client.get("/views/entity", params={"format": "table", "radius": "many"}).status_code == 400

@@ -375,11 +375,35 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
     view_pages = PageCache(cg)
 
     async def views(request: Request) -> Response:
-        body, status = await run_in_threadpool(view_pages, request.path_params["preset"],
-                                               dict(request.query_params))
+        params = dict(request.query_params)
+        fmt = params.pop("format", None)
+        if fmt in ("table", "csv"):  # the view's accessible alternative: its nodes and links as a table
+            return await run_in_threadpool(view_table, request, request.path_params["preset"], params, fmt)
+        body, status = await run_in_threadpool(view_pages, request.path_params["preset"], params)
         # a drawn view brings its own policy (inline scripts allowed by hash); an error page gets the server's
         headers = {"Content-Security-Policy": VIEW_CSP} if status == 200 else None
         return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+    def view_table(request: Request, preset: str, params: dict[str, str], fmt: str) -> Response:
+        from .brief import table_bytes
+        from .network import build_view
+        from .viewhtml import options_from_params
+
+        view = build_view(cg, options_from_params(preset, params))
+        if fmt == "csv":
+            return Response(table_bytes(view), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{preset}.csv"'})
+        g = view.graph
+        nodes = sorted(({"label": d.get("full_label", d["label"]), "type": d.get("type_label", d["type"]),
+                         "years": " ".join(map(str, d.get("years", []))), "href": f"/id/{d['id']}" if d.get("id")
+                         else None} for _, d in g.nodes(data=True)), key=lambda r: (r["type"], r["label"]))
+        links = sorted(({"from": g.nodes[u].get("full_label", g.nodes[u]["label"]), "relation": d.get("label", ""),
+                         "to": g.nodes[v].get("full_label", g.nodes[v]["label"]),
+                         "years": " ".join(map(str, d.get("years", []))), "weight": d.get("weight", 1)}
+                        for u, v, d in g.edges(data=True)), key=lambda r: (r["from"], r["to"]))
+        back = "/views/" + preset + ("?" + urlencode(params) if params else "")
+        return page("server/view_table.html", request, title=view.title, subtitle=view.subtitle, nodes=nodes,
+                    links=links, back=back, csv=back + ("&" if params else "?") + "format=csv")
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),

@@ -257,12 +257,12 @@ def _hash(script: str) -> str:
 
 
 #: the links back to the site on a served view page
-SITE_NAV = {"en": {"explore": "All views", "search": "Search", "query": "Query"},
-            "ko": {"explore": "모든 보기", "search": "검색", "query": "질의"},
-            "id": {"explore": "Semua tampilan", "search": "Cari", "query": "Kueri"}}
+SITE_NAV = {"en": {"explore": "All views", "search": "Search", "query": "Query", "table": "As a table"},
+            "ko": {"explore": "모든 보기", "search": "검색", "query": "질의", "table": "표로 보기"},
+            "id": {"explore": "Semua tampilan", "search": "Cari", "query": "Kueri", "table": "Sebagai tabel"}}
 
 
-def render_html(view: View, *, served: bool = False) -> bytes:
+def render_html(view: View, *, served: bool = False, table_href: str = "") -> bytes:
     """The page as UTF-8 bytes: same view, same bytes (no timestamps, sorted data). ``served``: the page is
     the server's ``/views/…``, so it gets links back to the site (a file written by ``viz`` has none: they
     would point nowhere)."""
@@ -302,7 +302,7 @@ def render_html(view: View, *, served: bool = False) -> bytes:
         vis_css=Markup(vendored("vis-network.css")), view_css=Markup(_asset("culturegraph",
                                                                              "templates/views/view.css")),
         vis_js=Markup(vis_js), view_js=Markup(view_js), data_json=Markup(safe_json(view_data(view))),
-        served=served, nav=SITE_NAV.get(view.options.lang, SITE_NAV["en"]),
+        served=served, nav=SITE_NAV.get(view.options.lang, SITE_NAV["en"]), table_href=table_href,
     )
     return page.encode("utf-8")
 
@@ -348,7 +348,10 @@ def render_view(cg: CultureGraph, preset: str, params: Mapping[str, str]) -> tup
     from .network import build_view
 
     try:
-        return render_html(build_view(cg, options_from_params(preset, params)), served=True), 200
+        from urllib.parse import urlencode
+
+        table = f"/views/{preset}?" + urlencode({**params, "format": "table"})
+        return render_html(build_view(cg, options_from_params(preset, params)), served=True, table_href=table), 200
     except CultureGraphError as exc:
         return error_page(str(exc), exc.http_status), exc.http_status
 
