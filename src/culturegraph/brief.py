@@ -131,7 +131,6 @@ def _component_layout(sub, nodes: list[str]) -> dict[str, tuple[float, float]]:
 def figure(view: View) -> Figure:
     """The brief as a matplotlib Figure (Agg canvas; pyplot's global state is not used)."""
     import matplotlib as mpl
-    from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
@@ -150,47 +149,9 @@ def figure(view: View) -> Figure:
         ax.set_axis_off()
         pos = layout(view)
         colours = relation_colours(view)
-        segs, widths, cols = [], [], []
-        max_w = max((d.get("weight", 1) for *_, d in g.edges(data=True)), default=1)
-        for u, v, d in g.edges(data=True):
-            segs.append((pos[u], pos[v]))
-            widths.append(0.5 + 2.5 * (d.get("weight", 1) - 1) / max(max_w - 1, 1))
-            cols.append(next((colours[r][0] for r in d.get("relations", ()) if r in colours), OTHER_LINE))
-        ax.add_collection(LineCollection(segs, linewidths=widths, colors=cols, alpha=0.55, zorder=1))
-        sizes = {n: float(d.get("size", 0)) for n, d in g.nodes(data=True)}
-        top = max(sizes.values(), default=1.0) or 1.0
-        for cls, label, count in view.legend:
-            style = STYLES[cls]
-            nodes = [n for n, d in g.nodes(data=True) if d["type"] == cls]
-            ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes],
-                       s=[40 + 560 * (sizes[n] / top) for n in nodes], c=style.color, marker=style.marker,
-                       edgecolors="#2b333b", linewidths=0.5, zorder=2, label=f"{label} ({count})")
-        labelled = sorted(g.nodes, key=lambda n: (-sizes[n], g.nodes[n]["label"], n))
         grid = bool(view.axis)  # field overview: the rows' names and the years say it all; cells stay unlabelled
-        if grid:
-            labelled = [n for n in labelled if not g.nodes[n].get("full_label")]
-        elif g.number_of_nodes() > ALL_LABELS:
-            labelled = labelled[:MAX_LABELS]
-        stroke = [patheffects.withStroke(linewidth=2.5, foreground="white")]
         columns = bool(view.positions)  # timeline layout: labels beside the two columns, never clipped
-        limit = 48 if grid else 60 if columns else 38
-        left = min((p[0] for p in pos.values()), default=0.0)
-        for n in labelled:
-            text = g.nodes[n]["label"]
-            text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-            if columns:
-                first = pos[n][0] == left
-                where = {"xytext": (-12 if first else 12, 0), "ha": "right" if first else "left", "va": "center"}
-            else:
-                where = {"xytext": (0, -9), "ha": "center", "va": "top"}
-            size = 8.0 if grid else 7.5 + 3 * (sizes[n] / top)
-            ax.annotate(text, pos[n], textcoords="offset points", fontsize=size, zorder=3,
-                        path_effects=stroke, color="#1d232a", **where)  # type: ignore[arg-type]
-        for text, x, y in view.axis:  # the grid's years (and its "undated" column) above the rows
-            if text.strip() and text != "·":
-                ax.text(x, -y, text, ha="center", va="bottom", fontsize=7.5, color="#46515c", zorder=3,
-                        rotation=90)
-        if pos:
+        if pos:  # the limits first: hubs are kept apart, and labels placed, in the picture's own pixels
             xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
             if grid:
                 ys += [-y for _, _, y in view.axis]
@@ -200,6 +161,25 @@ def figure(view: View) -> Figure:
             pady = (max(ys) - min(ys)) * 0.08 or 1
             ax.set_xlim(min(xs) - padl, max(xs) + padx)
             ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        sizes = {n: float(d.get("size", 0)) for n, d in g.nodes(data=True)}
+        top = max(sizes.values(), default=1.0) or 1.0
+        area = {n: 40 + 560 * (sizes[n] / top) for n in g.nodes}  # marker area, points²
+        if not columns:
+            pos = separate_hubs(ax, pos, area, fig.dpi)
+        segs, widths, cols = [], [], []
+        max_w = max((d.get("weight", 1) for *_, d in g.edges(data=True)), default=1)
+        for u, v, d in g.edges(data=True):
+            segs.append((pos[u], pos[v]))
+            widths.append(0.5 + 2.5 * (d.get("weight", 1) - 1) / max(max_w - 1, 1))
+            cols.append(next((colours[r][0] for r in d.get("relations", ()) if r in colours), OTHER_LINE))
+        ax.add_collection(LineCollection(segs, linewidths=widths, colors=cols, alpha=0.55, zorder=1))
+        for cls, label, count in view.legend:
+            style = STYLES[cls]
+            nodes = [n for n, d in g.nodes(data=True) if d["type"] == cls]
+            ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=[area[n] for n in nodes],
+                       c=style.color, marker=style.marker, edgecolors="#2b333b", linewidths=0.5, zorder=2,
+                       label=f"{label} ({count})")
+        # the fixed texts first, so the labels can keep clear of them
         fig.text(0.02, 0.965, view.title, fontsize=20, weight="bold", va="top")
         ui = ui_strings(view.options.lang)
         counts = ui["counts"].format(nodes=f"{g.number_of_nodes():,}", edges=f"{g.number_of_edges():,}")
@@ -213,7 +193,87 @@ def figure(view: View) -> Figure:
                        fontsize=10, markerscale=0.6, title=ui["legend"], title_fontsize=12, alignment="left")
         fig.text(0.02, 0.035, footnote(view, missing_font=needs_cjk and not cjk), fontsize=9, color="#4a5560",
                  va="bottom", wrap=True)
+        for text, x, y in view.axis:  # the grid's years (and its "undated" column) above the rows
+            if text.strip() and text != "·":
+                ax.text(x, -y, text, ha="center", va="bottom", fontsize=7.5, color="#46515c", zorder=3,
+                        rotation=90)
+        labelled = sorted(g.nodes, key=lambda n: (-sizes[n], g.nodes[n]["label"], n))
+        if grid:
+            labelled = [n for n in labelled if not g.nodes[n].get("full_label")]
+        elif g.number_of_nodes() > ALL_LABELS:
+            labelled = labelled[:MAX_LABELS]
+        limit = 48 if grid else 60 if columns else 38
+        left = min((p[0] for p in pos.values()), default=0.0)
+        place_labels(fig, ax, [(n, g.nodes[n]["label"] if len(g.nodes[n]["label"]) <= limit
+                                else g.nodes[n]["label"][: limit - 1].rstrip() + "…") for n in labelled],
+                     pos, lambda n: 8.0 if grid else 7.5 + 3 * (sizes[n] / top),
+                     (lambda n: "left" if pos[n][0] == left else "right") if columns else None)
     return fig
+
+
+def separate_hubs(ax, pos: dict[str, tuple[float, float]], area: dict[str, float], dpi: float,
+                  hubs: int = 24, rounds: int = 60) -> dict[str, tuple[float, float]]:
+    """Push the biggest markers apart until none covers another (in the picture's pixels): a force layout
+    puts two organisations that share every edition on top of each other, and their symbols merge."""
+    import numpy as np
+
+    big = sorted(area, key=lambda n: (-area[n], n))[:hubs]
+    if len(big) < 2:
+        return pos
+    to_px = ax.transData
+    xy = np.array([to_px.transform(pos[n]) for n in big], dtype=float)
+    radius = np.array([(area[n] ** 0.5) / 2 * dpi / 72 + 2.0 for n in big])
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(big)):
+            for j in range(i + 1, len(big)):
+                d = xy[j] - xy[i]
+                dist = float(np.hypot(*d))
+                gap = radius[i] + radius[j] - dist
+                if gap > 0:
+                    unit = d / dist if dist > 1e-9 else np.array([1.0, 0.0])
+                    xy[i] -= unit * gap / 2
+                    xy[j] += unit * gap / 2
+                    moved = True
+        if not moved:
+            break
+    out = dict(pos)
+    back = to_px.inverted()
+    for n, p in zip(big, xy, strict=True):
+        x, y = back.transform(p)
+        out[n] = (round(float(x), 6), round(float(y), 6))
+    return out
+
+
+def place_labels(fig, ax, labels: list[tuple[str, str]], pos: dict[str, tuple[float, float]], size, side) -> None:
+    """Labels in order of importance, each where it overlaps no text already on the figure (title, legend,
+    footnote, other labels) and stays inside it: under its node, else above, right or left — or, where none
+    fits, left out (the table lists every node). ``side``: for the timeline and grid layouts, the one side a
+    node's label goes (left of the first column, right of the others)."""
+    from matplotlib import patheffects
+
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    taken = [t.get_window_extent(renderer) for t in fig.texts]
+    taken += [leg.get_window_extent(renderer) for leg in fig.legends]
+    taken += [t.get_window_extent(renderer) for t in ax.texts]
+    stroke = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    tries = [{"xytext": (0, -9), "ha": "center", "va": "top"}, {"xytext": (0, 9), "ha": "center", "va": "bottom"},
+             {"xytext": (10, 0), "ha": "left", "va": "center"}, {"xytext": (-10, 0), "ha": "right", "va": "center"}]
+    for node, text in labels:
+        options = tries
+        if side is not None:
+            first = side(node) == "left"
+            options = [{"xytext": (-12 if first else 12, 0), "ha": "right" if first else "left", "va": "center"}]
+        for where in options:
+            ann = ax.annotate(text, pos[node], textcoords="offset points", fontsize=size(node), zorder=3,
+                              path_effects=stroke, color="#1d232a", **where)
+            box = ann.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            ann.remove()
 
 
 def footnote(view: View, *, missing_font: bool = False) -> str:

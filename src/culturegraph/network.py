@@ -67,7 +67,7 @@ STYLES: dict[str, Style] = {
     "Theme": Style("hexagon", "h", "#9467BD"),
     "Country": Style("square", "s", "#56B4E9"),
     "City": Style("dot", "o", "#17BECF"),
-    "Venue": Style("triangleDown", "v", "#A6761D"),
+    "Venue": Style("dot", "o", "#A6761D"),  # not the related events' triangle: the two must not look alike
     "SeriesEdition": Style("star", "*", "#F0A35E"),
     "Series": Style("hexagon", "h", "#555555"),
     "Project": Style("square", "s", "#4E79A7"),
