@@ -74,3 +74,15 @@ def test_related_events_and_venues_do_not_look_alike() -> None:
     looks = {(s.shape, s.color) for name, s in STYLES.items()}
     assert len(looks) == len(STYLES)
     assert STYLES["RelatedEvent"].shape != STYLES["Venue"].shape
+
+
+def test_the_interactive_view_names_its_biggest_nodes_and_the_ego_centre_at_first_sight(cg) -> None:
+    from culturegraph.viewhtml import READABLE_LABELS, view_data
+
+    people = view_data(view_for(cg, "people"))
+    readable = [n for n in people["nodes"] if n.get("readable")]
+    biggest = sorted(people["nodes"], key=lambda n: (-n["value"], n["label"], n["id"]))[:READABLE_LABELS]
+    assert len(readable) == READABLE_LABELS and {n["id"] for n in biggest} == {n["id"] for n in readable}
+    ego = view_data(view_for(cg, "ego", entity="lee-kyogu", radius=1))
+    centre = next(n for n in ego["nodes"] if n.get("center"))
+    assert centre["readable"] and centre["label"] == "Kyogu Lee"

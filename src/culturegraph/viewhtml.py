@@ -195,6 +195,12 @@ def view_data(view: View) -> dict[str, Any]:
         for node in nodes:
             node["x"], node["y"] = view.positions[node["id"]]
         options["physics"]["enabled"] = False
+    if not view.axis:
+        # the centre of an ego view and the biggest nodes keep a readable label at the first, zoomed-out
+        # picture (elsewhere labels appear as one zooms in): a big view no longer opens as unnamed dots
+        ranked = sorted(nodes, key=lambda nd: (-nd["value"], nd["label"], nd["id"]))
+        for node in ranked[:READABLE_LABELS] + [nd for nd in nodes if nd.get("center")]:
+            node["readable"] = True
     if view.axis:  # grid layout: the rows' names readable at the first zoom, and the years above the grid
         for node in nodes:
             if not g.nodes[node["id"]].get("full_label"):
@@ -256,6 +262,8 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+#: nodes whose labels stay readable at the first, zoomed-out picture (the biggest, and an ego view's centre)
+READABLE_LABELS = 12
 #: the links back to the site on a served view page
 SITE_NAV = {"en": {"explore": "All views", "search": "Search", "query": "Query", "table": "As a table"},
             "ko": {"explore": "모든 보기", "search": "검색", "query": "질의", "table": "표로 보기"},

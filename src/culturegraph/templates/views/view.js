@@ -121,6 +121,9 @@
       if (!n.axis) { delete node.value; node.size = 12; node.font = { size: 30, vadjust: -62 }; }
     }
     if (n.axis) { node.chosen = false; }
+    if (n.readable) {  /* the biggest nodes and an ego view's centre: named even when zoomed out */
+      node.scaling = { label: { enabled: true, min: 18, max: 28, drawThreshold: 3, maxVisible: 40 } };
+    }
     return node;
   }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
