@@ -1,0 +1,84 @@
+"""The user's path through the site (issue 28), in real headless Chromium on the real data, at phone, tablet
+and desktop sizes: home → search "KOFICE" → its dashboard → a panel's query on the query page (run, with its
+table) → Explore → a view → back. No request leaves 127.0.0.1, the console stays clean, no control is
+covered; a screenshot per step lands in test-artifacts/."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.server_helpers import Server
+
+from .conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+COVERED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('button, input[type=search], header.top nav a, .cg-nav a')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.bottom < 0 || r.top > window.innerHeight) continue;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (hit && hit !== el && !el.contains(hit)) out.push((el.id || el.textContent || el.name).trim());
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Server(ROOT, "--workers", "1")
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (768, 1024), (1366, 900)])
+def test_home_search_dashboard_query_view_and_back(server, browser, artifacts, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    step = 0
+
+    def shot(name: str) -> None:
+        nonlocal step
+        step += 1
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(COVERED) == [], (name, width)
+        page.screenshot(path=str(artifacts / f"path-{width}-{step}-{name}.png"))
+
+    try:
+        page.goto(server.url + "/")
+        shot("home")
+        page.fill("#shell-search", "KOFICE")
+        page.press("#shell-search", "Enter")
+        page.wait_for_url("**/search?**")
+        assert "Organisations" in page.inner_text("main")
+        shot("search")
+        page.click("ul.hits a >> nth=0")
+        page.wait_for_url("**/id/organisation/kofice**")
+        assert page.locator(".summary-card").count() == 1 and page.locator("section.panel").count() >= 2
+        shot("dashboard")
+        page.click("section.panel .panel-query a >> nth=0")
+        page.wait_for_selector("table.results tbody tr", timeout=30_000)
+        assert page.locator("table.results tbody tr").count() > 0
+        shot("query")
+        page.click("header.top nav >> text=Explore")
+        page.wait_for_url("**/views**")
+        shot("views")
+        page.click("a[href^='/views/field']")
+        page.wait_for_url("**/views/field**")
+        page.wait_for_function("() => window.cgView && window.cgView.state && window.cgView.state.stable",
+                               timeout=30_000)
+        shot("view")
+        page.go_back()
+        page.wait_for_url("**/views?**")
+        shot("back")
+    finally:
+        context.close()
+    hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert errors == []
