@@ -82,3 +82,39 @@ def test_home_search_dashboard_query_view_and_back(server, browser, artifacts, w
     hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}, hosts
     assert errors == []
+
+
+def test_query_results_as_chart_timeline_and_graph(server, browser, artifacts) -> None:
+    """The query page draws a named query's view hint above its table (a timeline for programme-editions, a
+    graph for organisation-network) and, by the user's choice, a bar chart; charts download as SVG."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(server.url + "/?name=programme-editions&series=fly")
+        page.wait_for_selector("#result-view svg", timeout=30_000)
+        assert page.locator("#view-kind").input_value() == "timeline"
+        years = page.eval_on_selector_all("#result-view svg text", "els => els.map(e => e.textContent)")
+        assert "2012" in years and "2024" in years
+        assert page.locator("table.results tbody tr").count() >= 10  # the table stays under the chart
+        page.screenshot(path=str(artifacts / "query-timeline.png"), full_page=True)
+        with page.expect_download() as dl:
+            page.click(".chart-downloads button >> text=SVG")
+        assert dl.value.suggested_filename == "chart.svg"
+        page.goto(server.url + "/?name=host-places-ranked")
+        page.wait_for_selector("table.results tbody tr", timeout=30_000)
+        page.select_option("#view-kind", "bar")
+        bars = page.locator("#result-view svg rect")
+        assert bars.count() > 5
+        page.screenshot(path=str(artifacts / "query-bar.png"), full_page=True)
+        page.goto(server.url + "/?name=organisation-network")
+        page.wait_for_selector("#result-view .result-graph canvas", timeout=30_000)
+        assert page.locator("#view-kind").input_value() == "graph"
+        page.screenshot(path=str(artifacts / "query-graph.png"), full_page=True)
+    finally:
+        context.close()
+    assert errors == []
+    assert {u.split("/")[2] for u in requests if u.startswith("http")} == {server.url.split("/")[2]}

@@ -4,7 +4,8 @@
   "use strict";
   var editor = null;
   var lastResult = null;
-  var named = null;  // {name, sparql, params} while the editor holds an unedited named query
+  var named = null;  // {name, sparql, params, view} while the editor holds an unedited named query
+  var chosenView = null;  // what the user picked in "show as" (else the named query's view hint)
 
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs, text) {
@@ -134,6 +135,24 @@
         tbody.appendChild(row);
       });
       table.appendChild(tbody);
+      // a chart above the table: the named query's view hint, or what the user picks (results-views.js)
+      var avail = window.cgResults ? window.cgResults.kinds(data) : ["table"];
+      if (avail.length > 1) {
+        var want = chosenView || (named && named.view) || "table";
+        if (avail.indexOf(want) < 0) { want = "table"; }
+        var choice = el("p", { "class": "view-choice" });
+        var sel = el("select", { id: "view-kind", "aria-label": "show the result as" });
+        avail.forEach(function (k) { sel.appendChild(el("option", { value: k }, k === "table" ? "table only" : k)); });
+        sel.value = want;
+        choice.appendChild(el("label", { "for": "view-kind" }, "show as "));
+        choice.appendChild(sel);
+        out.appendChild(choice);
+        var holder = el("div", { id: "result-view" });
+        out.appendChild(holder);
+        var show = function (k) { holder.textContent = ""; if (k !== "table") { window.cgResults.draw(k, data, labels, holder); } };
+        sel.addEventListener("change", function () { chosenView = sel.value; show(sel.value); });
+        show(want);
+      }
       out.appendChild(table);
     });
   }
@@ -203,7 +222,9 @@
     });
     function choose(b, values) {
       var example = { name: b.getAttribute("data-name"), sparql: b.getAttribute("data-query"),
-                      params: JSON.parse(b.getAttribute("data-params") || "[]") };
+                      params: JSON.parse(b.getAttribute("data-params") || "[]"),
+                      view: { graph: "graph", timeline: "timeline" }[b.getAttribute("data-view")] || null };
+      chosenView = null;
       named = null;
       setQuery(example.sparql);
       showParams(example, values);
