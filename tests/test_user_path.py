@@ -118,3 +118,23 @@ def test_query_results_as_chart_timeline_and_graph(server, browser, artifacts) -
         context.close()
     assert errors == []
     assert {u.split("/")[2] for u in requests if u.startswith("http")} == {server.url.split("/")[2]}
+
+
+@pytest.mark.parametrize("preset", ["organisations", "field"])
+def test_on_a_phone_the_network_takes_the_width(server, browser, artifacts, preset: str) -> None:
+    """Issue 28: every network view squeezed its graph into a strip about 65 px wide beside the legend."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server.url + f"/views/{preset}")
+        page.wait_for_function("() => window.cgView && window.cgView.state && window.cgView.state.stable",
+                               timeout=30_000)
+        box = page.locator("#cg-network").bounding_box()
+        assert box and box["width"] >= 350 and box["height"] >= 400, box
+        legend = page.locator("#cg-legend").bounding_box()
+        assert legend and legend["y"] >= box["y"] + box["height"] - 1  # the legend folds away below
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner
+        page.screenshot(path=str(artifacts / f"view-{preset}-390.png"))
+    finally:
+        context.close()
