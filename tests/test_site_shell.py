@@ -102,3 +102,12 @@ def test_every_view_has_its_table_one_click_away(client) -> None:
     csv = client.get("/views/entity", params={"lang": "en", "format": "csv"})
     assert csv.headers["content-type"].startswith("text/csv") and b"record,id,label" in csv.content
     assert client.get("/views/entity", params={"format": "table", "radius": "many"}).status_code == 400
+
+
+def test_views_list_shows_a_small_picture_of_each_view(client) -> None:
+    page = client.get("/views", headers={"Accept": "text/html"})
+    assert 'src="/views/organisations/preview.png?lang=en"' in page.text
+    png = client.get("/views/organisations/preview.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and len(png.content) < 200_000
+    assert client.get("/views/nowhere/preview.png").status_code == 404

@@ -4,6 +4,7 @@ the thread pool on the facade's search index (:mod:`culturegraph.search`)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,41 @@ def site_routes(cg: CultureGraph, page: Callable[..., Response], request_lang: C
     async def search(request: Request) -> Response:
         return await run_in_threadpool(search_answer, request)
 
+    previews: dict[tuple[str, str], bytes] = {}
+    lock = threading.Lock()
+
+    def preview_png(preset: str, lang: str) -> bytes:
+        """A small picture of a view: its printable brief, drawn at thumbnail size once and kept (the graph
+        does not change while the server runs)."""
+        key = (preset, lang)
+        with lock:
+            if key in previews:
+                return previews[key]
+        import io
+
+        from .brief import figure
+        from .network import view_for
+
+        buf = io.BytesIO()
+        figure(view_for(cg, preset, lang=lang)).savefig(buf, format="png", dpi=24)
+        with lock:
+            previews[key] = buf.getvalue()
+        return previews[key]
+
+    def preview_answer(request: Request) -> Response:
+        from .network import presets
+
+        preset = request.path_params["preset"]
+        if preset not in presets() or preset == "ego":
+            from .errors import NotFound
+
+            raise NotFound(f"no view preset {preset!r} with a preview")
+        return Response(preview_png(preset, request_lang(request)), media_type="image/png",
+                        headers={"Cache-Control": "max-age=3600"})
+
+    async def preview(request: Request) -> Response:
+        return await run_in_threadpool(preview_answer, request)
+
     def views_index(request: Request) -> Response:
         from .network import TITLES, presets
 
@@ -84,5 +120,6 @@ def site_routes(cg: CultureGraph, page: Callable[..., Response], request_lang: C
         return page("server/views.html", request, views=shown)
 
     return [Route("/search", search, methods=["GET", "HEAD"]),
-            Route("/views", views_index, methods=["GET", "HEAD"])]
+            Route("/views", views_index, methods=["GET", "HEAD"]),
+            Route("/views/{preset}/preview.png", preview, methods=["GET", "HEAD"])]
 
