@@ -329,7 +329,7 @@ class CultureGraph:
     def projection(self, preset: str, **filters: Any) -> Any:
         """A network view as a :class:`~culturegraph.network.View` (``.graph`` is a networkx graph).
 
-        ``preset``: entity, organisations, themes, countries, people or ego; ``filters``: ``year_from``,
+        ``preset``: entity, organisations, themes, countries, people, ego or field; ``filters``: ``year_from``,
         ``year_to``, ``theme``, ``country``, ``types``, ``entity``, ``radius``, ``lang``, ``size_by``, ``group``.
 
         :raises NotFound: unknown preset or entity. :raises ViewError: bad filter (HTTP 400).
