@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -171,6 +172,13 @@ class Emitter:
                 self.problem(f, line, f"{fl.key!r}: expected a whole number ≥ {lo}, got {v!r}")
                 return None
             return Literal(v, datatype=XSD.positiveInteger if t == sc.POSINT else XSD.nonNegativeInteger)
+        if t in (sc.LATITUDE, sc.LONGITUDE):
+            bound = 90 if t == sc.LATITUDE else 180
+            if isinstance(v, bool) or not isinstance(v, int | float) or not -bound <= v <= bound:
+                self.problem(f, line, f"{fl.key!r}: expected decimal degrees between -{bound} and {bound}, "
+                             f"got {v!r}")
+                return None
+            return Literal(Decimal(str(v)), datatype=XSD.decimal)
         if t == sc.BOOL:
             if not isinstance(v, bool):
                 self.problem(f, line, f"{fl.key!r}: expected true or false, got {v!r}")

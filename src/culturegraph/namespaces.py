@@ -213,6 +213,7 @@ class CG(DefinedNamespace):
     firstYear: URIRef
     forumYear: URIRef
     fundedBy: URIRef
+    geonamesId: URIRef
     gloss: URIRef
     hasParticipation: URIRef
     hasTenure: URIRef

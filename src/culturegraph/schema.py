@@ -27,6 +27,8 @@ MODE = "mode"  # online / offline / hybrid
 LANGCODE = "langcode"
 PARTICIPANTS = "participants"
 LEADERS = "leaders"  # [{who, position, ordinal, start, end, …}] → cg:Tenure nodes
+LATITUDE = "latitude"  # decimal degrees, -90 … 90 (xsd:decimal)
+LONGITUDE = "longitude"  # decimal degrees, -180 … 180 (xsd:decimal)
 READINGS = "readings"
 
 
@@ -143,7 +145,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "city", "cities", "city", (CG.City,),
             fields=(NAME, ALT,
-                    Field("country", REF, SCHEMA.containedInPlace, required=True, targets=("country",))),
+                    Field("country", REF, SCHEMA.containedInPlace, required=True, targets=("country",)),
+                    Field("latitude", LATITUDE, SCHEMA.latitude),
+                    Field("longitude", LONGITUDE, SCHEMA.longitude),
+                    Field("geonames", STRING, CG.geonamesId)),
         ),
         Kind(
             "venue", "venues", "venue", (CG.Venue,),
