@@ -138,3 +138,26 @@ def test_on_a_phone_the_network_takes_the_width(server, browser, artifacts, pres
         page.screenshot(path=str(artifacts / f"view-{preset}-390.png"))
     finally:
         context.close()
+
+
+def test_places_are_drawn_on_an_offline_map(server, browser, artifacts) -> None:
+    """A `view: map` named query is drawn on the vendored Natural Earth outlines at the cities' GeoNames
+    coordinates; nothing is fetched from a tile server."""
+    context = browser.new_context(viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url + "/?name=host-places-ranked")
+        page.wait_for_selector("#result-view svg circle", timeout=30_000)
+        page.wait_for_selector("#result-view svg g path", timeout=30_000)  # the country outlines
+        assert page.locator("#view-kind").input_value() == "map"
+        names = page.eval_on_selector_all("#result-view svg text", "els => els.map(e => e.textContent)")
+        assert {"Seoul", "Busan", "Vientiane", "Jakarta"} <= set(names)
+        page.screenshot(path=str(artifacts / "query-map.png"), full_page=True)
+    finally:
+        context.close()
+    assert errors == []
+    assert {u.split("/")[2] for u in requests if u.startswith("http")} == {server.url.split("/")[2]}
+    assert any(u.endswith("/static/vendor/world-atlas/countries-110m.json") for u in requests)

@@ -118,6 +118,18 @@ class Describer:
     def _objects(self, s: Any, p: str) -> list[Any]:
         return sorted({q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None)}, key=str)
 
+    def coordinates(self, iri: str) -> tuple[float, float] | None:
+        """(latitude, longitude) of a place that has them, else None."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return None
+        lat = self._objects(node, "https://schema.org/latitude")
+        long = self._objects(node, "https://schema.org/longitude")
+        if lat and long:
+            return float(lat[0].value), float(long[0].value)
+        return None
+
     def exists(self, iri: str) -> bool:
         """True when ``iri`` is the subject or object of some statement."""
         node = ox.NamedNode(iri)

@@ -366,7 +366,12 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         except (ValueError, AttributeError, TypeError) as exc:
             raise QueryError(f'expected JSON {{"iris": [...], "lang": "en"}}: {exc}') from exc
         d = describer()
-        out = {i: {"label": d.label(i, lang), "href": d.href(i)} for i in iris if i.startswith("http")}
+        out: dict[str, dict[str, Any]] = {i: {"label": d.label(i, lang), "href": d.href(i)}
+                                          for i in iris if i.startswith("http")}
+        for i, info in out.items():  # a place with coordinates can be drawn on the query page's map
+            where = d.coordinates(i)
+            if where is not None:
+                info["lat"], info["long"] = where
         return JSONResponse(out)
 
     # ------------------------------------------------------------------ /views/… (network views: viewhtml.py)

@@ -136,7 +136,7 @@
       });
       table.appendChild(tbody);
       // a chart above the table: the named query's view hint, or what the user picks (results-views.js)
-      var avail = window.cgResults ? window.cgResults.kinds(data) : ["table"];
+      var avail = window.cgResults ? window.cgResults.kinds(data, labels) : ["table"];
       if (avail.length > 1) {
         var want = chosenView || (named && named.view) || "table";
         if (avail.indexOf(want) < 0) { want = "table"; }
@@ -223,7 +223,7 @@
     function choose(b, values) {
       var example = { name: b.getAttribute("data-name"), sparql: b.getAttribute("data-query"),
                       params: JSON.parse(b.getAttribute("data-params") || "[]"),
-                      view: { graph: "graph", timeline: "timeline" }[b.getAttribute("data-view")] || null };
+                      view: { graph: "graph", timeline: "timeline", map: "map" }[b.getAttribute("data-view")] || null };
       chosenView = null;
       named = null;
       setQuery(example.sparql);

@@ -1,4 +1,4 @@
-// culturegraph query page: a SELECT result drawn as a bar chart, a timeline or a graph (issue 28).
+// culturegraph query page: a SELECT result drawn as a bar chart, a timeline, a map or a graph (issue 28).
 // The bar chart and the timeline are hand-written SVG, not a charting library: they are two simple shapes,
 // and SVG is what the page offers for download as it is (and, drawn on a canvas, as PNG). The graph uses the
 // vis-network copy the views already vendor. Every text goes in with textContent: labels stay text.
@@ -31,8 +31,26 @@
     return m ? Number(m[1]) : null;
   }
 
+  // the rows' places that have coordinates (from /-/labels): [{iri, label, lat, long, count}]
+  // (a dot's size: the row's first number, e.g. ?programmes, else how many rows name the place)
+  function places(data, labels) {
+    var vars = data.head.vars || [], found = new Map(), rows = data.results.bindings;
+    var num = vars.filter(function (v) { return rows.some(function (b) { return numeric(b[v]); }); })[0];
+    rows.forEach(function (b) {
+      vars.forEach(function (v) {
+        var t = b[v], info = t && t.type === "uri" ? labels[t.value] : null;
+        if (info && typeof info.lat === "number") {
+          var p = found.get(t.value) || { iri: t.value, label: info.label, lat: info.lat, long: info.long, count: 0 };
+          p.count = num ? Math.max(p.count, numeric(b[num]) ? Number(b[num].value) : 0) : p.count + 1;
+          found.set(t.value, p);
+        }
+      });
+    });
+    return Array.from(found.values());
+  }
+
   // which kinds a result can be drawn as
-  function kinds(data) {
+  function kinds(data, labels) {
     var vars = data.head.vars || [], rows = data.results.bindings, out = ["table"];
     if (!rows.length) { return out; }
     var num = vars.filter(function (v) { return rows.every(function (b) { return !b[v] || numeric(b[v]); }) &&
@@ -44,7 +62,64 @@
     }
     var iris = vars.filter(function (v) { return rows.some(function (b) { return b[v] && b[v].type === "uri"; }); });
     if (iris.length >= 2) { out.push("graph"); }
+    if (labels && places(data, labels).length) { out.push("map"); }
     return out;
+  }
+
+  // An equirectangular map of the rows' places on the vendored Natural Earth outlines (world-atlas); the
+  // projection is written here, four lines, for a region this small.
+  var world = null;
+  function map(data, labels, box) {
+    var pts = places(data, labels);
+    var lats = pts.map(function (p) { return p.lat; }), longs = pts.map(function (p) { return p.long; });
+    var south = Math.min.apply(null, lats) - 4, north = Math.max.apply(null, lats) + 4;
+    var west = Math.min.apply(null, longs) - 6, east = Math.max.apply(null, longs) + 6;
+    var k = Math.cos((north + south) / 2 * Math.PI / 180), width = 760;
+    var height = Math.max(260, Math.round(width * (north - south) / ((east - west) * k)));
+    function xy(long, lat) { return [(long - west) / (east - west) * width, (north - lat) / (north - south) * height]; }
+    var svg = svgEl("svg", { xmlns: SVG, viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
+                             "aria-label": "map of " + pts.length + " places", "font-family": "sans-serif",
+                             "font-size": "11" });
+    svg.appendChild(svgEl("rect", { x: 0, y: 0, width: width, height: height, fill: "#f3f7fb" }));
+    var land = svgEl("g", { fill: "#e4e8ee", stroke: "#b9c2cd", "stroke-width": "0.6" });
+    svg.appendChild(land);
+    var maxCount = Math.max.apply(null, pts.map(function (p) { return p.count; })) || 1;
+    pts.sort(function (a, b) { return b.count - a.count; }).forEach(function (p) {
+      var c = xy(p.long, p.lat), r = 4 + 10 * Math.sqrt(p.count / maxCount);
+      var dot = svgEl("circle", { cx: c[0], cy: c[1], r: r, fill: "#D55E00", "fill-opacity": "0.75", stroke: "#ffffff" });
+      dot.appendChild(svgEl("title", {}, p.label + " (" + p.count + ")"));
+      svg.appendChild(dot);
+      svg.appendChild(svgEl("text", { x: c[0] + r + 2, y: c[1] + 4, fill: "#1d232a", stroke: "#ffffff",
+                                      "stroke-width": "3", "paint-order": "stroke" }, p.label));
+    });
+    function outline(geometry) {
+      var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+      var d = "";
+      polys.forEach(function (poly) {
+        poly.forEach(function (ring) {
+          ring.forEach(function (pt, i) { var c = xy(pt[0], pt[1]); d += (i ? "L" : "M") + c[0].toFixed(1) + " " + c[1].toFixed(1); });
+          d += "Z";
+        });
+      });
+      return d;
+    }
+    function drawLand() {
+      var shapes = window.topojson.feature(world, world.objects.countries).features;
+      shapes.forEach(function (f) {
+        if (!f.geometry) { return; }
+        var path = svgEl("path", { d: outline(f.geometry) });
+        path.appendChild(svgEl("title", {}, f.properties && f.properties.name || ""));
+        land.appendChild(path);
+      });
+    }
+    if (world) { drawLand(); }
+    else if (window.topojson) {
+      fetch("/static/vendor/world-atlas/countries-110m.json").then(function (r) { return r.json(); })
+        .then(function (json) { world = json; drawLand(); }).catch(function () { /* dots without outlines */ });
+    }
+    svg.appendChild(svgEl("text", { x: 6, y: height - 6, fill: "#46515c", "font-size": "9" },
+                          "Natural Earth outlines; coordinates: GeoNames"));
+    return svg;
   }
 
   function bar(data, labels) {
@@ -161,7 +236,8 @@
   }
 
   function draw(kind, data, labels, box) {
-    var svg = kind === "bar" ? bar(data, labels) : kind === "timeline" ? timeline(data, labels) : null;
+    var svg = kind === "bar" ? bar(data, labels) : kind === "timeline" ? timeline(data, labels)
+            : kind === "map" ? map(data, labels, box) : null;
     if (kind === "graph") { return graph(data, labels, box); }
     if (!svg) { return null; }
     var wrap = document.createElement("div");
