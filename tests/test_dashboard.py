@@ -25,7 +25,8 @@ def test_an_institution_shows_its_leaders_what_it_did_and_its_partners(cg) -> No
     dash = dashboard(cg, BASE + "organisation/asean-korea-centre", "en")
     assert dash["summary"].when.startswith("2009-03-13") and [c.text for c in dash["summary"].where] == ["Seoul"]
     titles = [p.title for p in dash["panels"]]
-    assert titles[:3] == ["Leaders over time", "Took part in", "Worked with most"]
+    assert titles[:4] == ["Leaders over time", "Took part in", "Where it took place", "Worked with most"]
+    assert [p.view for p in dash["panels"]].count("map") == 1
     leaders = dash["panels"][0]
     assert [r[1].text for r in leaders.rows][:2] == ["Cho Young-jae", "Chung Hae-moon"]
     assert leaders.rows[0][1].href == "/id/person/cho-young-jae"
@@ -35,7 +36,7 @@ def test_an_institution_shows_its_leaders_what_it_did_and_its_partners(cg) -> No
 def test_panels_with_nothing_to_show_are_left_out(cg) -> None:
     # Kyogu Lee took part in one session alone: no partners panel, no leaders panel
     titles = [p.title for p in dashboard(cg, BASE + "person/lee-kyogu", "en")["panels"]]
-    assert titles == ["Took part in"]
+    assert titles == ["Took part in", "Where it took place"]
 
 
 def test_a_series_lists_its_editions_in_the_chosen_language(cg) -> None:

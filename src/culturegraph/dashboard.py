@@ -32,12 +32,14 @@ _WHO = ("took-part", "item", ("who", "roleKey", "affiliation", "event"),
         {"en": "Who took part", "ko": "참여자", "id": "Siapa yang ikut serta"})
 _FUNDED = ("fund-portfolio", "fund", ("item", "kind", "start", "end"),
            {"en": "What it paid for", "ko": "지원 사업", "id": "Yang didanai"})
+_PLACES = ("entity-places", "entity", ("place", "events"),
+           {"en": "Where it took place", "ko": "장소", "id": "Tempat"})
 PANELS.update({
-    "person": [_TOOK_PART, _PARTNERS],
-    "organisation": [_LEADERS, _TOOK_PART, _PARTNERS],
-    "fund": [_FUNDED, _TOOK_PART, _PARTNERS],
-    "country": [_TOOK_PART, _PARTNERS],
-    "series": [_EDITIONS, _WHO],
+    "person": [_TOOK_PART, _PLACES, _PARTNERS],
+    "organisation": [_LEADERS, _TOOK_PART, _PLACES, _PARTNERS],
+    "fund": [_FUNDED, _TOOK_PART, _PLACES, _PARTNERS],
+    "country": [_TOOK_PART, _PLACES, _PARTNERS],
+    "series": [_EDITIONS, _PLACES, _WHO],
     "edition": [_WHO],
     "event": [_WHO],
     "agreement": [_WHO],
@@ -67,6 +69,7 @@ class Panel:
     rows: list[list[Cell]]
     query_href: str
     more: int = 0  # rows not shown
+    view: str = "table"  # "map": the page draws the panel's query on a map above its table
 
 
 @dataclass
@@ -124,7 +127,7 @@ def panels(cg: CultureGraph, iri: str, kind: str, lang: str, limit: int = 30) ->
             rows.append(cells)
         query = urlencode({param: iri, "lang": lang})
         out.append(Panel(titles.get(lang, titles["en"]), shown, rows, f"/queries/{name}?{query}",
-                         max(0, len(res.rows) - limit)))
+                         max(0, len(res.rows) - limit), "map" if name == "entity-places" else "table"))
     return out
 
 
