@@ -62,6 +62,7 @@ def test_home_search_dashboard_query_view_and_back(server, browser, artifacts, w
         page.wait_for_url("**/id/organisation/kofice**")
         assert page.locator(".summary-card").count() == 1 and page.locator("section.panel").count() >= 2
         page.wait_for_selector(".panel-map svg circle", timeout=30_000)  # where it took place, on a map
+        page.wait_for_selector(".panel-network canvas", timeout=30_000)  # who it worked with, as a network
         shot("dashboard")
         page.click("section.panel .panel-query a >> nth=0")
         page.wait_for_selector("table.results tbody tr", timeout=30_000)

@@ -69,7 +69,7 @@ class Panel:
     rows: list[list[Cell]]
     query_href: str
     more: int = 0  # rows not shown
-    view: str = "table"  # "map": the page draws the panel's query on a map above its table
+    view: str = "table"  # "map" / "network": the page draws the panel's query above its table
 
 
 @dataclass
@@ -127,7 +127,8 @@ def panels(cg: CultureGraph, iri: str, kind: str, lang: str, limit: int = 30) ->
             rows.append(cells)
         query = urlencode({param: iri, "lang": lang})
         out.append(Panel(titles.get(lang, titles["en"]), shown, rows, f"/queries/{name}?{query}",
-                         max(0, len(res.rows) - limit), "map" if name == "entity-places" else "table"))
+                         max(0, len(res.rows) - limit),
+                         {"entity-places": "map", "entity-partners": "network"}.get(name, "table")))
     return out
 
 
