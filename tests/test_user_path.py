@@ -163,3 +163,25 @@ def test_places_are_drawn_on_an_offline_map(server, browser, artifacts) -> None:
     assert errors == []
     assert {u.split("/")[2] for u in requests if u.startswith("http")} == {server.url.split("/")[2]}
     assert any(u.endswith("/static/vendor/world-atlas/countries-110m.json") for u in requests)
+
+
+def test_a_construct_result_is_drawn_as_a_graph_and_downloads_as_png(server, browser, artifacts) -> None:
+    from urllib.parse import urlencode
+
+    query = ("CONSTRUCT { ?e cg:partOfSeries ?s . ?e cg:hostCity ?c } "
+             "WHERE { ?e cg:partOfSeries series:fly . ?e cg:partOfSeries ?s . OPTIONAL { ?e cg:hostCity ?c } }")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url + "/?" + urlencode({"query": query}))
+        page.wait_for_selector("#results .result-graph canvas", timeout=30_000)
+        assert "partOfSeries" in page.inner_text("#results pre.graph")
+        with page.expect_download() as dl:
+            page.click("#results .chart-downloads button >> text=PNG")
+        assert dl.value.suggested_filename == "graph.png"
+        page.screenshot(path=str(artifacts / "query-construct-graph.png"), full_page=True)
+    finally:
+        context.close()
+    assert errors == []

@@ -164,7 +164,7 @@
     status("Running…", "running");
     $("results").textContent = "";
     var started = performance.now();
-    var accept = "application/sparql-results+json, text/turtle;q=0.9";
+    var accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8";
     var req = t.path === "/sparql"
       ? fetch("/sparql", { method: "POST", body: t.params.toString(),
                            headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": accept } })
@@ -196,6 +196,8 @@
       return resp.text().then(function (text) {
         lastResult = null;
         status((rows || "?") + " triples in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
+        // a CONSTRUCT or DESCRIBE result: drawn as a graph of its IRI-to-IRI statements, above the text
+        if (window.cgResults && window.cgResults.triples) { window.cgResults.triples(text, $("results")); }
         $("results").appendChild(el("pre", { "class": "graph" }, text));
       });
     }).catch(function (e) { status("Request failed: " + e, "error"); });

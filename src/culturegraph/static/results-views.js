@@ -193,12 +193,51 @@
     div.className = "result-graph";
     box.appendChild(div);
     if (!window.vis) { div.textContent = "vis-network did not load"; return null; }
-    new window.vis.Network(div, {
+    var network = new window.vis.Network(div, {
       nodes: Array.from(nodes, function (kv) { return { id: kv[0], label: kv[1].length > 30 ? kv[1].slice(0, 29) + "…" : kv[1], title: kv[1] }; }),
       edges: edges
     }, { physics: { stabilization: { iterations: 200 } }, nodes: { shape: "dot", size: 8, font: { size: 12 } },
          edges: { color: "#a3adb8" }, layout: { randomSeed: 42 } });
+    pngButton(network, box);
     return null;
+  }
+
+  // A graph result (N-Triples, one statement per line) as a network: the statements whose object is an IRI,
+  // each edge named by the tail of its predicate. Literals stay in the text below.
+  var NT = /^<([^>]*)>\s+<([^>]*)>\s+<([^>]*)>\s*\.\s*$/;
+  function triples(text, box) {
+    var nodes = new Map(), edges = [];
+    text.split("\n").slice(0, 5000).forEach(function (line) {
+      var m = NT.exec(line);
+      if (!m || /#type$/.test(m[2])) { return; }
+      [m[1], m[3]].forEach(function (iri) { nodes.set(iri, iri.replace(/\/$/, "").split(/[\/#]/).pop()); });
+      edges.push({ from: m[1], to: m[3], label: m[2].split(/[\/#]/).pop(), arrows: "to" });
+    });
+    if (!edges.length || !window.vis) { return; }
+    var div = document.createElement("div");
+    div.className = "result-graph";
+    box.appendChild(div);
+    var network = new window.vis.Network(div, {
+      nodes: Array.from(nodes, function (kv) { return { id: kv[0], label: kv[1], title: kv[0] }; }), edges: edges
+    }, { physics: { stabilization: { iterations: 200 } }, nodes: { shape: "dot", size: 8, font: { size: 12 } },
+         edges: { color: "#a3adb8", font: { size: 9 } }, layout: { randomSeed: 42 } });
+    pngButton(network, box);
+  }
+
+  // a drawn network downloads as PNG from its canvas
+  function pngButton(network, box) {
+    var p = document.createElement("p");
+    p.className = "chart-downloads";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "PNG";
+    b.addEventListener("click", function () {
+      var canvas = network.canvas.frame.canvas;
+      canvas.toBlob(function (blob) { download("graph.png", blob); }, "image/png");
+    });
+    p.appendChild(document.createTextNode("download graph: "));
+    p.appendChild(b);
+    box.appendChild(p);
   }
 
   function download(name, blob) {
@@ -248,5 +287,5 @@
     return svg;
   }
 
-  window.cgResults = { kinds: kinds, draw: draw };
+  window.cgResults = { kinds: kinds, draw: draw, triples: triples };
 }());
