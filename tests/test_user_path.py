@@ -64,10 +64,18 @@ def test_home_search_dashboard_query_view_and_back(server, browser, artifacts, w
         page.wait_for_selector(".panel-map svg circle", timeout=30_000)  # where it took place, on a map
         page.wait_for_selector(".panel-network canvas", timeout=30_000)  # who it worked with, as a network
         shot("dashboard")
-        page.click("section.panel .panel-query a >> nth=0")
+        page.click("section.panel .panel-query a >> nth=0")  # what it took part in: a timeline
         page.wait_for_selector("table.results tbody tr", timeout=30_000)
         assert page.locator("table.results tbody tr").count() > 0
-        shot("query")
+        page.wait_for_selector("#result-view svg circle", timeout=30_000)
+        assert page.locator("#view-kind").input_value() == "timeline"
+        shot("query-chart")
+        page.go_back()
+        page.wait_for_url("**/id/organisation/kofice**")
+        page.click(".panel-map ~ .panel-query a")  # where it took place: a map
+        page.wait_for_selector("#result-view svg g path", timeout=30_000)
+        assert page.locator("#view-kind").input_value() == "map"
+        shot("query-map")
         page.click("header.top nav >> text=Explore")
         page.wait_for_url("**/views**")
         shot("views")
