@@ -111,3 +111,13 @@ def test_views_list_shows_a_small_picture_of_each_view(client) -> None:
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and len(png.content) < 200_000
     assert client.get("/views/nowhere/preview.png").status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ko", ["저장된 질의", "질의 실행"]), ("id", ["Kueri bernama", "Jalankan kueri"])])
+def test_the_query_and_entity_pages_speak_the_chosen_language(client, lang: str, words: list[str]) -> None:
+    home = client.get("/", params={"lang": lang}, headers={"Accept": "text/html"}).text
+    assert all(w in home for w in words)
+    entity = client.get("/id/person/lee-kyogu", params={"lang": lang}, headers={"Accept": "text/html"}).text
+    assert {"ko": "진술", "id": "Pernyataan"}[lang] in entity
+    views = client.get("/views", params={"lang": lang}, headers={"Accept": "text/html"}).text
+    assert {"ko": "각 회차의 개최국과 참가국", "id": "Negara tuan rumah"}[lang] in views

@@ -17,6 +17,25 @@ if TYPE_CHECKING:
     from .api import CultureGraph
 
 MAX_QUERY = 200  # characters of a search; longer input is cut, never an error
+#: what each view shows, in the page languages (English is the presets' own, network.py)
+VIEW_DESCRIPTIONS = {
+    "ko": {"entity": "모든 개체(회차, 세션, 연계 행사, 협약, 인물, 기관, 장소, 주제)와 그 사이의 진술.",
+           "organisations": "같은 회차에 참여한 기관끼리 이은 네트워크. 선 굵기는 함께한 회차 수.",
+           "themes": "주제와 그 주제가 붙은 회차·세션, 주제의 상하 관계, 같은 행사에 함께 나온 주제.",
+           "countries": "각 회차의 개최국과 참가국.",
+           "people": "인물, 당시 소속 기관, 참여한 회차.",
+           "field": "한-아세안 문화 협력의 모든 사업을 연도별로: 사업마다 한 줄, "
+                    "회차와 행사는 해당 연도에, 개최지와 함께."},
+    "id": {"entity": "Semua entitas (edisi, sesi, acara terkait, perjanjian, orang, organisasi, tempat, tema) "
+                     "dan pernyataan di antaranya.",
+           "organisations": "Organisasi yang terhubung karena ikut dalam edisi yang sama; "
+                            "bobot = jumlah edisi bersama.",
+           "themes": "Tema beserta edisi dan sesi yang memakainya, hierarki tema, dan tema yang muncul bersama.",
+           "countries": "Negara tuan rumah dan negara peserta setiap edisi.",
+           "people": "Orang, organisasi yang mereka wakili saat itu, dan edisi yang mereka ikuti.",
+           "field": "Setiap program kerja sama budaya ASEAN-Korea menurut tahun: satu baris per program, "
+                    "setiap edisi atau acara pada tahunnya, dengan tempat penyelenggaraannya."},
+}
 #: the shell's own words (the data's labels follow the same language choice)
 SHELL_UI = {
     "en": {"tagline": "ASEAN-Korea cultural cooperation knowledge graph", "search": "Search",
@@ -52,6 +71,105 @@ KIND_NAMES = {
            "site": "Situs warisan", "city": "Kota", "country": "Negara", "venue": "Tempat", "theme": "Tema",
            "session": "Sesi"},
 }
+
+
+# the query and entity pages' own words
+SHELL_UI["en"].update({
+    "named_queries": 'Named queries',
+    "sparql_query": 'SPARQL query',
+    "predeclared": 'prefixes such as {x} are predeclared',
+    "parameters_of": 'Parameters of',
+    "edit_plain": 'edit the query text to run it as plain SPARQL instead',
+    "run": 'Run query',
+    "labels": 'labels',
+    "permalink": 'permalink',
+    "download": 'download:',
+    "limits": 'At most {rows} rows per query; queries stop after {secs} s.',
+    "data": 'Data',
+    "query_link": 'query',
+    "network_view": 'network view',
+    "statements": 'Statements',
+    "property": 'property',
+    "value": 'value',
+    "sources_conf": 'sources and confidence',
+    "record_sources": 'record sources',
+    "sources_of_record": 'Sources of this record',
+    "conflicts": 'Conflicting readings',
+    "asserted": 'asserted',
+    "not_asserted": 'not asserted',
+    "referenced_by": 'Referenced by',
+    "resource": 'resource',
+    "details": 'details',
+    "running": 'Running…',
+    "rows_in": '{n} rows in {ms} ms',
+    "show_as": 'show as ',
+    "table_only": 'table only',
+    "no_named": 'No named queries yet.',
+})
+SHELL_UI["ko"].update({
+    "named_queries": '저장된 질의',
+    "sparql_query": 'SPARQL 질의',
+    "predeclared": '{x} 같은 접두사는 미리 선언되어 있습니다',
+    "parameters_of": '매개변수:',
+    "edit_plain": '질의문을 고치면 일반 SPARQL로 실행됩니다',
+    "run": '질의 실행',
+    "labels": '레이블',
+    "permalink": '고정 링크',
+    "download": '내려받기:',
+    "limits": '질의당 최대 {rows}행, {secs}초가 지나면 멈춥니다.',
+    "data": '데이터',
+    "query_link": '질의',
+    "network_view": '네트워크 보기',
+    "statements": '진술',
+    "property": '속성',
+    "value": '값',
+    "sources_conf": '출처와 신뢰도',
+    "record_sources": '레코드 출처',
+    "sources_of_record": '이 레코드의 출처',
+    "conflicts": '서로 다른 기록',
+    "asserted": '채택',
+    "not_asserted": '미채택',
+    "referenced_by": '이 항목을 가리키는 것',
+    "resource": '자원',
+    "details": '세부',
+    "running": '실행 중…',
+    "rows_in": '{n}행, {ms}ms',
+    "show_as": '보기 방식 ',
+    "table_only": '표만',
+    "no_named": '저장된 질의가 아직 없습니다.',
+})
+SHELL_UI["id"].update({
+    "named_queries": 'Kueri bernama',
+    "sparql_query": 'Kueri SPARQL',
+    "predeclared": 'prefiks seperti {x} sudah dideklarasikan',
+    "parameters_of": 'Parameter',
+    "edit_plain": 'ubah teks kueri untuk menjalankannya sebagai SPARQL biasa',
+    "run": 'Jalankan kueri',
+    "labels": 'label',
+    "permalink": 'tautan tetap',
+    "download": 'unduh:',
+    "limits": 'Paling banyak {rows} baris per kueri; kueri berhenti setelah {secs} detik.',
+    "data": 'Data',
+    "query_link": 'kueri',
+    "network_view": 'tampilan jaringan',
+    "statements": 'Pernyataan',
+    "property": 'properti',
+    "value": 'nilai',
+    "sources_conf": 'sumber dan tingkat keyakinan',
+    "record_sources": 'sumber rekaman',
+    "sources_of_record": 'Sumber rekaman ini',
+    "conflicts": 'Bacaan yang bertentangan',
+    "asserted": 'dipegang',
+    "not_asserted": 'tidak dipegang',
+    "referenced_by": 'Dirujuk oleh',
+    "resource": 'sumber daya',
+    "details": 'rincian',
+    "running": 'Menjalankan…',
+    "rows_in": '{n} baris dalam {ms} md',
+    "show_as": 'tampilkan sebagai ',
+    "table_only": 'tabel saja',
+    "no_named": 'Belum ada kueri bernama.',
+})
 
 
 def site_routes(cg: CultureGraph, page: Callable[..., Response], request_lang: Callable[[Request], str]
@@ -115,7 +233,8 @@ def site_routes(cg: CultureGraph, page: Callable[..., Response], request_lang: C
         from .network import TITLES, presets
 
         lang = request_lang(request)
-        shown = [{"name": p.name, "title": TITLES.get(lang, {}).get(p.name, p.title), "description": p.description}
+        shown = [{"name": p.name, "title": TITLES.get(lang, {}).get(p.name, p.title),
+                  "description": VIEW_DESCRIPTIONS.get(lang, {}).get(p.name, p.description)}
                  for p in presets().values() if p.name != "ego"]
         return page("server/views.html", request, views=shown)
 

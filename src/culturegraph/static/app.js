@@ -8,6 +8,9 @@
   var chosenView = null;  // what the user picked in "show as" (else the named query's view hint)
 
   function $(id) { return document.getElementById(id); }
+  // the page's own words in its language (index.html puts them in a JSON block; English when absent)
+  var UI = { running: "Running…", rows_in: "{n} rows in {ms} ms", show_as: "show as ", table_only: "table only" };
+  try { Object.assign(UI, JSON.parse(document.getElementById("ui-strings").textContent)); } catch (e) { /* English */ }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -142,9 +145,9 @@
         if (avail.indexOf(want) < 0) { want = "table"; }
         var choice = el("p", { "class": "view-choice" });
         var sel = el("select", { id: "view-kind", "aria-label": "show the result as" });
-        avail.forEach(function (k) { sel.appendChild(el("option", { value: k }, k === "table" ? "table only" : k)); });
+        avail.forEach(function (k) { sel.appendChild(el("option", { value: k }, k === "table" ? UI.table_only : k)); });
         sel.value = want;
-        choice.appendChild(el("label", { "for": "view-kind" }, "show as "));
+        choice.appendChild(el("label", { "for": "view-kind" }, UI.show_as));
         choice.appendChild(sel);
         out.appendChild(choice);
         var holder = el("div", { id: "result-view" });
@@ -161,7 +164,7 @@
     var permalink = updateLinks();
     var t = target();
     if (window.history && window.history.replaceState) { window.history.replaceState(null, "", permalink); }
-    status("Running…", "running");
+    status(UI.running, "running");
     $("results").textContent = "";
     var started = performance.now();
     var accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8";
@@ -189,7 +192,7 @@
             return;
           }
           var n = data.results.bindings.length;
-          status(n + (n === 1 ? " row" : " rows") + " in " + ms + " ms" + (truncated ? " (truncated)" : ""), "ok");
+          status(UI.rows_in.replace("{n}", n).replace("{ms}", ms) + (truncated ? " (truncated)" : ""), "ok");
           return drawTable(data, truncated, rows);
         });
       }
