@@ -113,7 +113,8 @@ def test_views_list_shows_a_small_picture_of_each_view(client) -> None:
     assert client.get("/views/nowhere/preview.png").status_code == 404
 
 
-@pytest.mark.parametrize(("lang", "words"), [("ko", ["저장된 질의", "질의 실행"]), ("id", ["Kueri bernama", "Jalankan kueri"])])
+@pytest.mark.parametrize(("lang", "words"), [("ko", ["저장된 질의", "질의 실행"]),
+                                             ("id", ["Kueri bernama", "Jalankan kueri"])])
 def test_the_query_and_entity_pages_speak_the_chosen_language(client, lang: str, words: list[str]) -> None:
     home = client.get("/", params={"lang": lang}, headers={"Accept": "text/html"}).text
     assert all(w in home for w in words)
