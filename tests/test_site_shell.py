@@ -122,3 +122,12 @@ def test_the_query_and_entity_pages_speak_the_chosen_language(client, lang: str,
     assert {"ko": "진술", "id": "Pernyataan"}[lang] in entity
     views = client.get("/views", params={"lang": lang}, headers={"Accept": "text/html"}).text
     assert {"ko": "각 회차의 개최국과 참가국", "id": "Negara tuan rumah"}[lang] in views
+
+
+def test_the_path_page_explains_a_connection_with_its_sources(client) -> None:
+    r = client.get("/path", params={"from": "lee-kyogu", "to": "kofice"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and '<ol class="path-steps">' in r.text and 'class="sources"' in r.text
+    assert "Kyogu Lee" in r.text
+    miss = client.get("/path", params={"from": "lee-kyogu", "to": "nobody-at-all"}, headers={"Accept": "text/html"})
+    assert miss.status_code == 200 and "no entity" in miss.text
+    assert client.get("/path", params={"from": "<script>", "to": "x"}).status_code == 200

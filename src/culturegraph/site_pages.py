@@ -238,7 +238,26 @@ def site_routes(cg: CultureGraph, page: Callable[..., Response], request_lang: C
                  for p in presets().values() if p.name != "ego"]
         return page("server/views.html", request, views=shown)
 
+    def path_answer(request: Request) -> Response:
+        """How two entities are connected (``culturegraph path``), each step with its sources."""
+        from .errors import CultureGraphError
+
+        a = request.query_params.get("from", "")[:MAX_QUERY].strip()
+        b = request.query_params.get("to", "")[:MAX_QUERY].strip()
+        hubs = request.query_params.get("hubs") == "1"
+        steps, problem = [], ""
+        if a and b:
+            try:
+                steps = cg.path(a, b, lang=request_lang(request), through_hubs=hubs)
+            except CultureGraphError as exc:
+                problem = str(exc)
+        return page("server/path.html", request, a=a, b=b, hubs=hubs, steps=steps, problem=problem)
+
+    async def path(request: Request) -> Response:
+        return await run_in_threadpool(path_answer, request)
+
     return [Route("/search", search, methods=["GET", "HEAD"]),
+            Route("/path", path, methods=["GET", "HEAD"]),
             Route("/views", views_index, methods=["GET", "HEAD"]),
             Route("/views/{preset}/preview.png", preview, methods=["GET", "HEAD"])]
 
