@@ -9,7 +9,8 @@
 
   function $(id) { return document.getElementById(id); }
   // the page's own words in its language (index.html puts them in a JSON block; English when absent)
-  var UI = { running: "Running…", rows_in: "{n} rows in {ms} ms", show_as: "show as ", table_only: "table only" };
+  var UI = { running: "Running…", rows_in: "{n} rows in {ms} ms", row_in: "{n} row in {ms} ms", show_as: "show as ",
+             table_only: "table only" };
   try { Object.assign(UI, JSON.parse(document.getElementById("ui-strings").textContent)); } catch (e) { /* English */ }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -192,7 +193,7 @@
             return;
           }
           var n = data.results.bindings.length;
-          status(UI.rows_in.replace("{n}", n).replace("{ms}", ms) + (truncated ? " (truncated)" : ""), "ok");
+          status((n === 1 ? UI.row_in : UI.rows_in).replace("{n}", n).replace("{ms}", ms) + (truncated ? " (truncated)" : ""), "ok");
           return drawTable(data, truncated, rows);
         });
       }
