@@ -214,6 +214,7 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     taxonomy = URIRef(EU + "data-theme")
     g.add((catalog, DCAT.themeTaxonomy, taxonomy))
     g.add((taxonomy, RDF.type, SKOS.ConceptScheme))
+    g.add((taxonomy, DCTERMS.title, Literal("Data theme", lang="en")))  # the EU vocabulary's own title
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     g.add((LICENCE, RDFS.label, Literal("Creative Commons Attribution 4.0 International (CC BY 4.0)", lang="en")))
     for lang in ["en", "ko", "id", *languages(cg)]:
@@ -248,10 +249,12 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     for lang, words in KEYWORDS.items():
         for w in words:
             g.add((dataset, DCAT.keyword, Literal(w, lang=lang)))
-    for theme_code in ("EDUC", "INTR"):
+    # the EU data themes with their labels as the EU publishes them (DCAT-AP requires a prefLabel)
+    for theme_code, label in (("EDUC", "Education, culture and sport"), ("INTR", "International issues")):
         concept = URIRef(EU + "data-theme/" + theme_code)
         g.add((dataset, DCAT.theme, concept))
         g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
         g.add((concept, SKOS.inScheme, taxonomy))
     for iri, alpha3 in countries(cg):
         for place in [URIRef(iri)] + ([URIRef(EU + "country/" + alpha3)] if alpha3 else []):
@@ -276,6 +279,7 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     g.add((service, DCAT.endpointDescription, URIRef(info.endpoint_url)))
     g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
     g.add((service, DCTERMS.license, LICENCE))
     g.add((service, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
     g.add((service, DCTERMS.publisher, publisher))
@@ -294,7 +298,10 @@ def _distribution(g: Graph, info: ReleaseInfo, dist: URIRef, service: URIRef) ->
     g.add((dist, DCAT.accessService, service))
     g.add((dist, DCTERMS.license, LICENCE))
     g.add((dist, DCATAP.availability, URIRef(EU + "planned-availability/AVAILABLE")))
+    g.add((URIRef(EU + "planned-availability/AVAILABLE"), RDF.type, SKOS.Concept))
+    g.add((URIRef(EU + "planned-availability/AVAILABLE"), SKOS.prefLabel, Literal("available", lang="en")))
     g.add((dist, DCTERMS.format, URIRef(EU + "file-type/SPARQLQ")))
+    g.add((URIRef(EU + "file-type/SPARQLQ"), RDF.type, DCTERMS.MediaTypeOrExtent))
 
 
 def _file_distribution(g: Graph, info: ReleaseInfo, dataset: URIRef, path: str) -> None:
@@ -318,6 +325,7 @@ def _file_distribution(g: Graph, info: ReleaseInfo, dataset: URIRef, path: str) 
     g.add((URIRef(EU + "file-type/" + eu_type), RDF.type, DCTERMS.MediaTypeOrExtent))
     if gz:
         g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((URIRef(IANA + "application/gzip"), RDF.type, DCTERMS.MediaType))
     g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
@@ -326,6 +334,8 @@ def _file_distribution(g: Graph, info: ReleaseInfo, dataset: URIRef, path: str) 
     g.add((dist, DCTERMS.license, LICENCE))
     g.add((dist, DCTERMS.issued, _date(info.modified)))
     g.add((dist, DCATAP.availability, URIRef(EU + "planned-availability/STABLE")))
+    g.add((URIRef(EU + "planned-availability/STABLE"), RDF.type, SKOS.Concept))
+    g.add((URIRef(EU + "planned-availability/STABLE"), SKOS.prefLabel, Literal("stable", lang="en")))
 
 
 # ---------------------------------------------------------------------------------------------- VoID
