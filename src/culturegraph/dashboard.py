@@ -106,11 +106,11 @@ def panels(cg: CultureGraph, iri: str, kind: str, lang: str, limit: int = 30) ->
     from rdflib import URIRef
 
     out: list[Panel] = []
-    names = {q.name for q in cg.named_queries()}
+    registry = {q.name: q for q in cg.named_queries()}  # read once: run_named by name would read them all again
     for name, param, columns, titles in PANELS.get(kind, []):
-        if name not in names:
+        if name not in registry:
             continue
-        res = cg.run_named(name, {param: URIRef(iri)}, lang=lang)
+        res = cg.run_named(registry[name], {param: URIRef(iri)}, lang=lang)
         if not res.rows:
             continue
         index = {v: i for i, v in enumerate(res.variables)}

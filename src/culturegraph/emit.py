@@ -303,73 +303,66 @@ class Emitter:
         elif note is not None:
             self.problem(f, line, "'note' must give its language, e.g. note: {en: …}")
 
-    def emit_participants(self, event: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
+    def emit_nested(self, rec: sc.Record, raw: Any, g: URIRef, line: int, *, noun: str, listing: str,
+                    shape: str, keys: set[str], fields: tuple[sc.Field, ...], path: str, sub_id: str, cls: URIRef,
+                    links: tuple[tuple[URIRef, URIRef], ...]) -> list[tuple[URIRef, LineDict]]:
+        """A list of unnamed nodes inside a record (participations, terms of office): each gets the IRI
+        ``{base}id/{path}/{record id}/{n}``, class ``cls``, ``links`` — (predicate, object) from the node, or
+        (object, predicate) *to* it when the first item is the record's own IRI — its fields, sources
+        (default: the record's), confidence and note. Returns the nodes made, with their items."""
         f = rec.file
         if not isinstance(raw, list):
-            self.problem(f, line, "'participants' must be a list of {who, role, …}")
-            return
+            self.problem(f, line, f"'{noun}s' must be a list of {{{listing}, …}}")
+            return []
+        owner = self.subject(rec)
+        made: list[tuple[URIRef, LineDict]] = []
         for i, item in enumerate(raw, 1):
             if not isinstance(item, LineDict):
-                self.problem(f, line, "each participant must be a mapping with who: and role:")
+                self.problem(f, line, f"each {noun} must be a mapping with {shape}")
                 continue
-            p = URIRef(f"{self.base}id/participation/{rec.id}/{i}")
+            local = f"{path}/{rec.id}/{i}"
+            node = URIRef(f"{self.base}id/{local}")
             for key in item:
-                if key not in sc.PARTICIPATION_KEYS:
-                    self.problem(f, item.key_lines[key], f"unknown key {key!r} in participant"
-                                 + suggest(key, sc.PARTICIPATION_KEYS))
-            self.add(p, RDF.type, CG.Participation, g)
-            self.add(p, CG.inEvent, event, g)
-            self.add(event, CG.hasParticipation, p, g)
-            sub = sc.Record(sc.KINDS["person"], f"{rec.id}-{i}", item, f, item.line, rec.edition)
-            for fl in sc.PARTICIPATION_FIELDS:
+                if key not in keys:
+                    self.problem(f, item.key_lines[key], f"unknown key {key!r} in {noun}" + suggest(key, keys))
+            self.add(node, RDF.type, cls, g)
+            for a, b in links:
+                if a == owner:
+                    self.add(owner, b, node, g)
+                else:
+                    self.add(node, a, b, g)
+            sub = sc.Record(sc.KINDS["person"], f"{rec.id}{sub_id}-{i}", item, f, item.line, rec.edition)
+            for fl in fields:
                 if fl.required and item.get(fl.key) is None:
-                    self.problem(f, item.line, f"participant is missing {fl.key!r}")
+                    self.problem(f, item.line, f"{noun} is missing {fl.key!r}")
                 elif item.get(fl.key) is not None:
-                    self.emit_value(p, sub, fl, item[fl.key], g, local=f"participation/{rec.id}/{i}")
-            self.emit_sources(p, item, f, item.line, g, required=True, what="participant",
+                    self.emit_value(node, sub, fl, item[fl.key], g, local=local)
+            self.emit_sources(node, item, f, item.line, g, required=True, what=noun,
                               inherited=rec.data.get("sources"))
-            self.emit_confidence(p, item, f, g)
+            self.emit_confidence(node, item, f, g)
             if "note" in item:
-                self.emit_value(p, sub, sc.Field("note", sc.TEXT, SKOS.note), item["note"], g,
-                                local=f"participation/{rec.id}/{i}")
+                self.emit_value(node, sub, sc.Field("note", sc.TEXT, SKOS.note), item["note"], g, local=local)
+            made.append((node, item))
+        return made
+
+    def emit_participants(self, event: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
+        self.emit_nested(rec, raw, g, line, noun="participant", listing="who, role", shape="who: and role:",
+                         keys=sc.PARTICIPATION_KEYS, fields=sc.PARTICIPATION_FIELDS, path="participation", sub_id="",
+                         cls=CG.Participation, links=((CG.inEvent, event), (event, CG.hasParticipation)))
 
     def emit_leaders(self, org: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
         """``leaders:`` of an organisation → one cg:Tenure per holder (org:member, org:organization)."""
-        f = rec.file
-        if not isinstance(raw, list):
-            self.problem(f, line, "'leaders' must be a list of {who, position, start, end, …}")
-            return
-        for i, item in enumerate(raw, 1):
-            if not isinstance(item, LineDict):
-                self.problem(f, line, "each leader must be a mapping with who: (and position:, start:, end:)")
-                continue
-            local = f"tenure/{rec.id}/{i}"
-            t = URIRef(f"{self.base}id/{local}")
-            for key in item:
-                if key not in sc.LEADER_KEYS:
-                    self.problem(f, item.key_lines[key], f"unknown key {key!r} in leader"
-                                 + suggest(key, sc.LEADER_KEYS))
-            self.add(t, RDF.type, CG.Tenure, g)
-            self.add(t, ORG.organization, org, g)
-            self.add(org, CG.hasTenure, t, g)
-            sub = sc.Record(sc.KINDS["person"], f"{rec.id}-tenure-{i}", item, f, item.line, rec.edition)
-            for fl in sc.LEADER_FIELDS:
-                if fl.required and item.get(fl.key) is None:
-                    self.problem(f, item.line, f"leader is missing {fl.key!r}")
-                elif item.get(fl.key) is not None:
-                    self.emit_value(t, sub, fl, item[fl.key], g, local=local)
-            self.emit_sources(t, item, f, item.line, g, required=True, what="leader",
-                              inherited=rec.data.get("sources"))
-            self.emit_confidence(t, item, f, g)
-            if "note" in item:
-                self.emit_value(t, sub, sc.Field("note", sc.TEXT, SKOS.note), item["note"], g, local=local)
-            start, end = item.get("start"), item.get("end")
+        made = self.emit_nested(rec, raw, g, line, noun="leader", listing="who, position, start, end",
+                                shape="who: (and position:, start:, end:)", keys=sc.LEADER_KEYS,
+                                fields=sc.LEADER_FIELDS, path="tenure", sub_id="-tenure", cls=CG.Tenure,
+                                links=((ORG.organization, org), (org, CG.hasTenure)))
+        for _node, item in made:
+            start, end = _plain(item.get("start")), _plain(item.get("end"))
             if start is not None and end is not None:
-                s_, e_ = str(start.get("value") if isinstance(start, dict) else start), \
-                    str(end.get("value") if isinstance(end, dict) else end)
+                s_, e_ = str(start), str(end)
                 n = min(len(s_), len(e_))
                 if e_[:n] < s_[:n]:
-                    self.problem(f, item.key_lines.get("end", item.line), f"end {e_} is before start {s_}")
+                    self.problem(rec.file, item.key_lines.get("end", item.line), f"end {e_} is before start {s_}")
 
     def emit_readings(self, conflict: URIRef, rec: sc.Record, raw: Any, g: URIRef, line: int) -> None:
         f = rec.file
@@ -413,6 +406,10 @@ class Emitter:
         idx = len(self.quads)
         self.add(s, p, URIRef("urn:culturegraph:unresolved"), g)  # filled in by resolve_refs
         self._pending.append((idx, target, kinds, f, line, claim))
+
+
+def _plain(v: Any) -> Any:
+    return v.get("value") if isinstance(v, dict) else v
 
 
 def suggest(word: str, options: Any, all_: bool = False) -> str:
