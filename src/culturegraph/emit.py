@@ -171,7 +171,9 @@ class Emitter:
             if isinstance(v, bool) or not isinstance(v, int) or v < lo:
                 self.problem(f, line, f"{fl.key!r}: expected a whole number ≥ {lo}, got {v!r}")
                 return None
-            return Literal(v, datatype=XSD.positiveInteger if t == sc.POSINT else XSD.nonNegativeInteger)
+            # xsd:integer, with the lower bound in the shapes: stores (Oxigraph, Virtuoso) keep only integer
+            # for the derived integer types, and a dump must say what the endpoint serves.
+            return Literal(v, datatype=XSD.integer)
         if t in (sc.LATITUDE, sc.LONGITUDE):
             bound = 90 if t == sc.LATITUDE else 180
             if isinstance(v, bool) or not isinstance(v, int | float) or not -bound <= v <= bound:
