@@ -141,6 +141,79 @@ def oxigraph_server(command: str, location: Path) -> Iterator[str]:
             proc.wait()
 
 
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = .
+AllowOSCalls = 0
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 500M
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@contextlib.contextmanager
+def virtuoso_server(location: Path) -> Iterator[str]:
+    """A real Virtuoso 7 (Debian's ``virtuoso-opensource``, which ``scripts/test.sh`` installs) with a new
+    database in ``location``, listening on loopback only; its administrator is ``dba:dba`` (a new
+    database's default). Yields its base URL (``/sparql``, ``/sparql-auth``, ``/sparql-graph-crud-auth``)."""
+    import shutil
+    import time
+    import urllib.request
+
+    exe = shutil.which("virtuoso-t")
+    if exe is None:
+        pytest.fail("virtuoso-t is not installed (Debian package virtuoso-opensource; scripts/test.sh installs it)")
+    location.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = location / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(db=location, sql_port=sql_port, http_port=http_port), encoding="utf-8")
+    proc = subprocess.Popen([exe, "+foreground", "+configfile", str(ini)], cwd=location,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log = location / "virtuoso.log"
+                pytest.fail("virtuoso did not start: " + (log.read_text()[-2000:] if log.exists() else ""))
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def synthetic_graph(factory: pytest.TempPathFactory, name: str, *, seed: int, **shape: int):
     """A small synthetic project (``benchmarks/synth.py``) of the given shape, loaded as a CultureGraph."""
     from benchmarks.synth import Shape, generate

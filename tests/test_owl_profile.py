@@ -61,15 +61,9 @@ DATATYPES = {RDFS.Literal, RDF.PlainLiteral, RDF.XMLLiteral, RDF.langString, OWL
 # kept in the data on purpose (schema.org and SPARQL need them), not in the datatype map: docs/data-model.md
 DATE_TYPES = {XSD.date, XSD.gYear, XSD.gYearMonth}
 CLAIM_VOCABULARY = {RDF.subject, RDF.predicate, RDF.object, RDF.value, RDF.Statement}
-# Waiting on changes outside the ontology file (issue 29, item 5), term → why. test_nothing_is_pending fails
-# (strict xfail) once they are all done: then empty this.
-PENDING = {
-    **{t: "claims are written as RDF reifications (rdf:subject, rdf:predicate, rdf:object with literal and IRI "
-          "values, rdf:value), which OWL 2 DL reserves: cg: annotation properties instead mean changing "
-          "emit.py, the shapes, the queries and the JSON-LD context" for t in CLAIM_VOCABULARY},
-    URIRef(CG + "displayedProperty"): "its values are property IRIs such as rdfs:label, which an object property "
-    "makes individuals named with reserved vocabulary: a display-graph term, to become an annotation property",
-}
+# set aside by a DL tool, as docs/data-model.md says: claims are RDF reifications, which OWL 2 DL reserves
+SET_ASIDE = CLAIM_VOCABULARY
+
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -158,9 +152,9 @@ def data_problems(triples: Iterable[Triple], onto: Graph) -> list[tuple[str, str
 
 
 def undocumented(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The problems left once the documented date datatypes and the :data:`PENDING` terms are set aside."""
+    """The problems left once the documented date datatypes and the claims' reification are set aside."""
     return [(what, term) for what, term in problems
-            if not what.endswith("(documented)") and URIRef(term) not in PENDING]
+            if not what.endswith("(documented)") and URIRef(term) not in SET_ASIDE]
 
 
 # ------------------------------------------------------------------------------------------------ the data
@@ -182,10 +176,10 @@ def built_triples(cg) -> list[Triple]:
 
 
 def dl_reading(triples: list[Triple], *, dates: bool) -> list[Triple]:
-    """The triples docs/data-model.md has a DL tool read: the claims' reification (and the other
-    :data:`PENDING` terms) set aside, and the date literals too unless ``dates``."""
+    """The triples docs/data-model.md has a DL tool read: the claims' reification set aside, and the date
+    literals too unless ``dates``."""
     def keep(t: Triple) -> bool:
-        if t[1] in PENDING or (t[1] == RDF.type and t[2] in PENDING):
+        if t[1] in SET_ASIDE or (t[1] == RDF.type and t[2] in SET_ASIDE):
             return False
         return dates or not (isinstance(t[2], Literal) and t[2].datatype in DATE_TYPES)
 
@@ -299,18 +293,11 @@ def test_ontology_redeclares_no_reserved_vocabulary_and_uses_every_term_by_its_k
 
 def test_built_data_uses_every_property_by_its_declared_kind(built: list[Triple], onto: Graph) -> None:
     """Every property and class of the built data (ontology, data, derived analytics) is declared and used
-    as its kind; what is left is documented (the date datatypes) or :data:`PENDING`."""
+    as its kind; what is left is documented: the date datatypes and the claims' reification."""
     assert len(built) > 10_000
     problems = data_problems(built, onto)
     assert undocumented(problems) == [], summary(undocumented(problems))
     assert {URIRef(t) for what, t in problems if what.endswith("(documented)")} <= DATE_TYPES
-
-
-@pytest.mark.xfail(strict=True, reason="terms wait on changes outside the ontology file (issue 29, item 5): "
-                   + "; ".join(sorted(set(PENDING.values()))))
-def test_nothing_is_pending(built: list[Triple], onto: Graph) -> None:
-    problems = data_problems(built, onto)
-    assert [p for p in problems if URIRef(p[1]) in PENDING] == []
 
 
 def test_walk_catches_each_kind_of_violation(built: list[Triple], onto: Graph) -> None:

@@ -62,11 +62,17 @@ def test_push_into_one_graph_replace_and_fallback(oxigraph: str, cg: CultureGrap
 
 
 class _Stub(BaseHTTPRequestHandler):
-    """A flaky, password-protected store: the first data request fails with 503."""
+    """A flaky, password-protected store: the first data request fails with 503. With ``forgetful``, its
+    graph store answers 200 to N-Quads and keeps nothing (as Virtuoso 7 does), its ASK says so, and its
+    SPARQL Update refuses bodies of more than ``max_update`` statements with 500 (as Virtuoso does for SQL
+    it cannot compile)."""
 
     calls: ClassVar[list[tuple[str, str, str | None]]] = []
+    updates: ClassVar[list[int]] = []  # statements per accepted INSERT DATA
     expected = 0
     failures_left = 1
+    forgetful = False
+    max_update = 10**9
 
     def log_message(self, *args: object) -> None:
         pass
@@ -80,9 +86,10 @@ class _Stub(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
-        self.rfile.read(length)
+        body = self.rfile.read(length)
         auth = self.headers.get("Authorization")
-        type(self).calls.append((self.command, self.path, auth))
+        cls = type(self)
+        cls.calls.append((self.command, self.path, auth))
         if auth != "Basic " + base64.b64encode(b"alice:s3cret").decode():
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="store"')
@@ -90,12 +97,23 @@ class _Stub(BaseHTTPRequestHandler):
             self.end_headers()
             return
         if self.path.startswith("/query"):
+            if b"ASK" in body:
+                self._reply(200, json.dumps({"head": {}, "boolean": not cls.forgetful}).encode(),
+                            "application/sparql-results+json")
+                return
             answer = {"head": {"vars": ["n"]}, "results": {"bindings": [
-                {"n": {"type": "literal", "value": str(type(self).expected)}}]}}
+                {"n": {"type": "literal", "value": str(cls.expected)}}]}}
             self._reply(200, json.dumps(answer).encode(), "application/sparql-results+json")
-        elif type(self).failures_left > 0:
-            type(self).failures_left -= 1
+        elif cls.failures_left > 0:
+            cls.failures_left -= 1
             self._reply(503, b"busy")
+        elif self.path.startswith("/update"):
+            statements = body.count(b" .\n") + body.endswith(b" .")
+            if statements > cls.max_update:
+                self._reply(500, b"SQ200: generated SQL too long")
+            else:
+                cls.updates.append(statements)
+                self._reply(200)
         else:
             self._reply(204)
 
@@ -104,8 +122,8 @@ class _Stub(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def stub() -> Iterator[str]:
-    _Stub.calls = []
-    _Stub.failures_left = 1
+    _Stub.calls, _Stub.updates = [], []
+    _Stub.failures_left, _Stub.forgetful, _Stub.max_update = 1, False, 10**9
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -122,11 +140,37 @@ def test_retries_and_authentication(stub: str, mini: Path) -> None:
              progress=seen.append)
     assert r.count == r.expected == sum(seen)
     data_calls = [c for c in _Stub.calls if not c[1].startswith("/query")]
-    assert all(c[2] for c in _Stub.calls), "credentials go with every request"
-    assert len(data_calls) == len(seen) + 1  # one chunk was retried after the 503
+    # auto: no credentials before the store asks; once Basic worked at an endpoint, with every request to it
+    # (the 503 came before any login had worked, so the retry was asked again)
+    unasked = [c[1].split("?")[0] for c in _Stub.calls if c[2] is None]
+    assert unasked == ["/store", "/store", "/query"], _Stub.calls
+    assert len(data_calls) == len(seen) + 3  # two challenges, and one chunk retried after the 503
+    _Stub.calls = []
+    push(cg, stub + "/store", graph="https://example.org/g", auth="alice:s3cret", auth_scheme="basic",
+         chunk=500, backoff=0.01)
+    assert all(c[2] for c in _Stub.calls), "--auth-scheme basic: credentials with every request"
+    with pytest.raises(PushError, match="HTTP 401"):  # digest only: a Basic challenge is not answered
+        push(cg, stub + "/store", graph="https://example.org/g", auth="alice:s3cret", auth_scheme="digest")
     with pytest.raises(PushError, match="verification failed"):
         _Stub.expected = 1
         push(cg, stub + "/store", graph="https://example.org/g", auth="alice:s3cret", backoff=0.01)
+
+
+def test_dropped_graphs_and_oversized_updates(stub: str, mini: Path) -> None:
+    """N-Quads kept without their graphs: the push notices (ASK) and goes on with INSERT DATA; chunks the
+    update endpoint refuses for their size are halved until accepted, and every statement is sent once."""
+    cg = CultureGraph(mini)
+    n = len(set(cg.ox_quads))
+    _Stub.expected, _Stub.forgetful, _Stub.max_update, _Stub.failures_left = n, True, 300, 0
+    seen: list[int] = []
+    r = push(cg, stub + "/store", auth="alice:s3cret", chunk=2000, backoff=0.01, progress=seen.append)
+    assert r.method == "update" and r.count == n
+    assert sum(_Stub.updates) == n == sum(seen) and max(_Stub.updates) <= 300
+    assert any("kept no named graph" in w for w in r.warnings)
+    assert any("chunks of 250 now" in w for w in r.warnings)
+    _Stub.max_update = 10  # below the smallest chunk tried: a clear error
+    with pytest.raises(PushError, match="HTTP 500: SQ200"):
+        push(cg, stub + "/store", auth="alice:s3cret", chunk=2000, backoff=0.01)
 
 
 def test_errors_are_one_readable_line(stub: str, mini: Path) -> None:

@@ -10,6 +10,7 @@ and nationalities repeat. Where the two differ on purpose, the difference is wri
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,15 @@ EXTRA: dict[str, list[dict[str, object]]] = {
 # the synthetic projects have no programmes and flag nothing low-confidence: compared on the real data only
 NOT_IN_SYNTHETIC = {"low-confidence", "programme-membership"}
 
-# GROUP_CONCAT gives its values in no defined order; the derived key list is sorted
-NORMALISE = {"recurring-people": lambda row: (*row[:-1], " ".join(sorted(row[-1].split())))}
+# GROUP_CONCAT gives its values in no defined order; the derived key lists are sorted
+
+
+def _sorted_words(*columns: int) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    return lambda row: tuple(" ".join(sorted(v.split())) if i in columns else v for i, v in enumerate(row))
+
+
+NORMALISE = {"recurring-people": _sorted_words(5), "conflicts": _sorted_words(2, 7),
+             "session-order-conflicts": _sorted_words(5)}
 
 
 @pytest.fixture(scope="module")

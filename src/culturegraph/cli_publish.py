@@ -92,6 +92,9 @@ def release_cmd(root: str | None, version: str | None, out: str | None, issued: 
 @click.option("--default-graph", is_flag=True, help="Put every triple into the store's default graph.")
 @click.option("--replace", is_flag=True, help="Replace the target graph(s) instead of adding to them.")
 @click.option("--auth", default=None, metavar="USER:PASS", help="HTTP Basic/Digest credentials.")
+@click.option("--auth-scheme", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True,
+              help="auto: answer the store's challenge (Digest or Basic); basic: send Basic with every request; "
+              "digest: answer only a Digest challenge.")
 @click.option("--chunk", default=5000, show_default=True, help="Statements per request (0: all in one).")
 @click.option("--update", "update_url", default=None,
               help="SPARQL Update endpoint for the INSERT DATA fallback (default: guessed from --store).")
@@ -101,8 +104,8 @@ def release_cmd(root: str | None, version: str | None, out: str | None, issued: 
 @click.option("--no-verify", is_flag=True, help="Skip the COUNT check at the end.")
 @handle_errors
 def push_cmd(root: str | None, store: str, graph: str | None, default_graph: bool, replace: bool,
-             auth: str | None, chunk: int, update_url: str | None, query_url: str | None, retries: int,
-             no_verify: bool) -> None:
+             auth: str | None, auth_scheme: str, chunk: int, update_url: str | None, query_url: str | None,
+             retries: int, no_verify: bool) -> None:
     """Load the dataset into a SPARQL store with the Graph Store HTTP Protocol (POST/PUT of N-Triples or
     N-Quads chunks), falling back to SPARQL Update INSERT DATA when the store has no Graph Store endpoint,
     then check the triple count with a COUNT query. See docs/publishing.md for Oxigraph, Fuseki, GraphDB
@@ -111,8 +114,8 @@ def push_cmd(root: str | None, store: str, graph: str | None, default_graph: boo
     total = len({q.triple for q in cg.ox_quads}) if graph or default_graph else len(set(cg.ox_quads))
     with click.progressbar(length=total, label="pushing", file=sys.stderr, show_pos=True) as bar:
         result = cg.push(store, graph=graph, default_graph=default_graph, replace=replace, auth=auth,
-                         chunk=chunk, update=update_url, query=query_url, verify=not no_verify, retries=retries,
-                         progress=bar.update)
+                         auth_scheme=auth_scheme, chunk=chunk, update=update_url, query=query_url,
+                         verify=not no_verify, retries=retries, progress=bar.update)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     how = "Graph Store Protocol" if result.method == "gsp" else "SPARQL Update (INSERT DATA)"

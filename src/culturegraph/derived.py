@@ -81,6 +81,7 @@ _READ = {
     SCHEMA + "nationality": "nationality",
     DCTERMS + "source": "source",
     CG + "publisherName": "publisher",
+    CG + "about": "about",
     DCTERMS + "language": "language",
 }
 _CLASSES = {CG + "ForumEvent": "forum", CG + "Person": "agent", CG + "Organisation": "org",
@@ -133,6 +134,7 @@ class _Index:
         self.cited_by: dict[str, set[str]] = defaultdict(set)  # source → subjects citing it (_:x for blank)
         self.publisher: dict[str, set[ox.Literal]] = defaultdict(set)  # source → cg:publisherName
         self.language: dict[str, set[ox.Literal]] = defaultdict(set)  # subject → dcterms:language
+        self.about: dict[str, set[str]] = defaultdict(set)  # conflict → what it is about
         self.graphs: set[str] = set()
         orgs: set[str] = set()
         for q in quads:
@@ -194,6 +196,8 @@ class _Index:
                 self.publisher[s].add(q.object)  # type: ignore[arg-type]
             elif tag == "language":
                 self.language[s].add(q.object)  # type: ignore[arg-type]
+            elif tag == "about":
+                self.about[s].add(o)
         self.orgs = orgs
         self.graphs -= skip_graphs
         self._edition_cache: dict[str, str | None] = {}

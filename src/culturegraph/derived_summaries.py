@@ -25,6 +25,10 @@ nodes instead:
   publisher name and language of the ``cg:Source`` records: the sources (``cg:sourceCount``) and the
   distinct records and statements citing any of them (``cg:citingCount``, so one citing two of them counts
   once);
+- **sorted id lists** — ``cg:sourceKeys`` on every ``cg:Reading``: the ids of its sources (the IRI after
+  ``/id/source/``), sorted, space-separated; ``cg:aboutKeys`` on every ``cg:Conflict``: the ids of what it
+  is about (after ``/id/``), sorted. ``GROUP_CONCAT`` has no order, and every store concatenates in its
+  own, so the conflict queries read these instead and give the same string everywhere;
 - **search keys** — ``cg:searchKey`` on every sourced resource of a culturegraph class: its names and
   alternative names, lower-cased, one per line. It only narrows a search (``queries/search.rq`` still
   checks each name), so it can never hide a match.
@@ -53,6 +57,7 @@ def summaries(idx: _Index, base_iri: str, add: Add) -> None:
     _nationalities(idx, base_iri, add)
     _label_coverage(idx, base_iri, add)
     _publishers(idx, base_iri, add)
+    _key_lists(idx, add)
     _search_keys(idx, add)
 
 
@@ -213,6 +218,21 @@ def _publishers(idx: _Index, base_iri: str, add: Add) -> None:
             add(node, CG + "countedLanguage", language)
         add(node, CG + "sourceCount", _int(len(sources[key])))
         add(node, CG + "citingCount", _int(len(citing[key])))
+
+
+def _key_lists(idx: _Index, add: Add) -> None:
+    sources: dict[str, set[str]] = defaultdict(set)
+    for source, subjects in idx.cited_by.items():
+        if "/id/source/" in source:
+            for subject in subjects:
+                if CG + "Reading" in idx.types.get(subject, ()):
+                    sources[subject].add(source.split("/id/source/", 1)[1])
+    for reading in sorted(sources):
+        add(_nn(reading), CG + "sourceKeys", ox.Literal(" ".join(sorted(sources[reading]))))
+    for conflict in sorted(idx.about):
+        ids = sorted({about.split("/id/", 1)[1] for about in idx.about[conflict] if "/id/" in about})
+        if ids and CG + "Conflict" in idx.types.get(conflict, ()):
+            add(_nn(conflict), CG + "aboutKeys", ox.Literal(" ".join(ids)))
 
 
 def _search_keys(idx: _Index, add: Add) -> None:

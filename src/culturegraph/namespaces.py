@@ -178,6 +178,7 @@ class CG(DefinedNamespace):
     Workshop: URIRef
     WorkshopEvent: URIRef
     about: URIRef
+    aboutKeys: URIRef
     adoptedAt: URIRef
     affiliationAtTime: URIRef
     agreementKind: URIRef
@@ -263,6 +264,7 @@ class CG(DefinedNamespace):
     signedAt: URIRef
     site: URIRef
     sourceCount: URIRef
+    sourceKeys: URIRef
     speakerCount: URIRef
     startYear: URIRef
     talkCount: URIRef

@@ -366,16 +366,17 @@ def run_remote(endpoint: str, query: NamedQuery, values: Mapping[str, Any] | Non
                base_iri: str | None = None) -> QueryResult:
     """Run ``query`` on any SPARQL 1.1 endpoint through SPARQLWrapper.
 
-    The project PREFIX lines are put in front; parameters become a ``VALUES`` block of escaped RDF
-    terms at the start of the outermost WHERE group (:func:`inject_values`).
+    The project PREFIX lines are put in front; parameters are written into the text as escaped RDF terms
+    (:func:`culturegraph.portable.substitute_terms`: the form every store evaluates the same way).
     """
     from .namespaces import DEFAULT_BASE_IRI, sparql_prologue
+    from .portable import substitute_terms
 
     bindings = query.bind(values, lang=lang)
-    _check_bindable(query, bindings, substitute=False)  # an endpoint gets the VALUES block
+    _check_bindable(query, bindings, substitute=False)
     # the PREFIX lines go on the query's first line, so error positions keep their line numbers
     prologue = sparql_prologue(base_iri or DEFAULT_BASE_IRI).replace("\n", " ")
-    text = prologue + inject_values(query.sparql, bindings)
+    text = prologue + substitute_terms(query.sparql, bindings)
     res = _fetch(endpoint, text, query.form, limit=limit if limit is not None else 10_000, timeout=timeout)
     return drop_columns(res, bindings)
 

@@ -1,16 +1,21 @@
 """``culturegraph push``: load the dataset into any SPARQL 1.1 store.
 
 The Graph Store HTTP Protocol first: N-Triples chunks to ``?graph=IRI`` (or ``?default``), or N-Quads
-chunks to the service URL itself so every record keeps its named graph. When the store has no usable Graph
-Store endpoint (404, 405 or 415 on the first chunk) the same chunks go as SPARQL Update ``INSERT DATA``.
-Failed requests (connection errors, 5xx, 429) are retried with exponential backoff; at the end a
-``COUNT`` query checks that the store holds what was sent. Standard library HTTP only (``urllib``), with
-Basic and Digest authentication (Virtuoso's ``-auth`` endpoints use Digest).
+chunks to the service URL itself so every record keeps its named graph. Quads are an extension of the
+protocol (Oxigraph and Fuseki take them; Virtuoso answers 200 and keeps nothing), so after the first N-Quads
+chunk an ``ASK`` checks that the store kept its named graphs. When the store has no usable Graph Store
+endpoint, or drops the graphs, the same data goes as SPARQL Update ``INSERT DATA`` (named graphs kept);
+a chunk the store refuses for its size is halved until it is accepted. Connection errors and 429/502/503/504
+are retried with exponential backoff; at the end a ``COUNT`` query checks that the store holds what was sent.
+
+Authentication: ``auto`` answers the store's challenge (Digest or Basic; Virtuoso 7 refuses a Basic login
+outright and only then would challenge for Digest, so credentials are never sent before a challenge); ``basic``
+sends Basic credentials with every request; ``digest`` only answers a Digest challenge. Standard library HTTP
+(``urllib``), whose Basic and Digest handlers do the protocol work.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import urllib.error
@@ -27,7 +32,15 @@ from ..errors import ExportError
 if TYPE_CHECKING:
     from ..api import CultureGraph
 
-FALLBACK_STATUSES = (404, 405, 415)
+#: answers to the first Graph Store request that mean "no usable Graph Store endpoint here": try SPARQL Update
+FALLBACK_STATUSES = (400, 404, 405, 406, 415, 501)
+#: answers that mean "this request is too big": halve the chunk (Virtuoso answers 500 for SQL it cannot compile)
+TOO_BIG_STATUSES = (413, 500)
+#: transient answers, retried with backoff
+RETRY_STATUSES = (429, 502, 503, 504)
+#: the smallest chunk tried before a refusal is final
+MIN_CHUNK = 50
+AUTH_SCHEMES = ("auto", "basic", "digest")
 #: known Graph Store endpoint path → (update path, query path), relative to the same prefix
 KNOWN_STORES: tuple[tuple[str, str, str], ...] = (
     ("/store", "/update", "/query"),  # Oxigraph
@@ -74,40 +87,64 @@ def guess_endpoints(store: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+class _BasicAfterChallenge(urllib.request.HTTPBasicAuthHandler):
+    """Basic credentials: with every request to an endpoint once it accepted them (prior auth), dropped
+    again on a 401. The stock handler also counts a success by Digest as a Basic success (then sends Basic
+    first, which Virtuoso refuses without a challenge) and forgets the login on any error, a 503 included."""
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgrWithPriorAuth):
+        super().__init__(passwords)
+        self.prior = passwords
+
+    def http_response(self, req, response):  # type: ignore[no-untyped-def]
+        if str(req.get_header("Authorization", "")).startswith("Basic "):
+            if 200 <= response.code < 300:
+                self.prior.update_authenticated(req.full_url, True)
+            elif response.code == 401:
+                self.prior.update_authenticated(req.full_url, False)
+        return response
+
+    https_response = http_response
+
+
 class _Client:
-    def __init__(self, auth: str | None, urls: list[str], timeout: float, retries: int, backoff: float):
+    def __init__(self, auth: str | None, scheme: str, urls: list[str], timeout: float, retries: int,
+                 backoff: float):
+        if scheme not in AUTH_SCHEMES:
+            raise PushError(f"--auth-scheme must be one of {', '.join(AUTH_SCHEMES)}, not {scheme!r}")
         handlers: list[urllib.request.BaseHandler] = []
-        self.basic: str | None = None
         if auth:
             user, sep, password = auth.partition(":")
             if not sep:
                 raise PushError("--auth must be user:password")
-            # Basic credentials go with every request; a Digest challenge (Virtuoso) is answered by the handler,
-            # whose header replaces this one.
-            self.basic = "Basic " + base64.b64encode(auth.encode("utf-8")).decode("ascii")
-            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in urls:
-                mgr.add_password(None, url, user, password)
-            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
+            if scheme in ("auto", "basic"):
+                # with prior auth, Basic goes with every request once it worked (at once for "basic")
+                basic = urllib.request.HTTPPasswordMgrWithPriorAuth()
+                for url in urls:
+                    basic.add_password(None, url, user, password, is_authenticated=scheme == "basic")
+                handlers.append(_BasicAfterChallenge(basic))
+            if scheme in ("auto", "digest"):
+                digest = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                for url in urls:
+                    digest.add_password(None, url, user, password)
+                handlers.append(urllib.request.HTTPDigestAuthHandler(digest))
         self.opener = urllib.request.build_opener(*handlers)
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.requests = 0
 
     def send(self, method: str, url: str, body: bytes | None, content_type: str | None,
              accept: str | None = None) -> tuple[int, bytes]:
-        """(status, body); 4xx is returned, connection errors / 5xx / 429 are retried, then raised."""
+        """(status, body); connection errors and transient statuses are retried, then raised."""
         headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(url, data=body, method=method, headers=headers)
-            if self.basic:
-                req.add_unredirected_header("Authorization", self.basic)
             self.requests += 1
             try:
                 with self.opener.open(req, timeout=self.timeout) as resp:
                     return resp.status, resp.read()
             except urllib.error.HTTPError as exc:
                 status, text = exc.code, exc.read()
-                if status < 500 and status != 429:
+                if status not in RETRY_STATUSES:
                     return status, text
                 problem = f"HTTP {status}: {text[:200].decode('utf-8', 'replace')}"
             except (urllib.error.URLError, OSError) as exc:
@@ -122,7 +159,6 @@ def _with_param(url: str, param: str) -> str:
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
-    size = size if size > 0 else max(len(items), 1)
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -145,16 +181,17 @@ def _insert_data(quads: list[ox.Quad], graph: str | None, default: bool) -> str:
 
 
 def push(cg: CultureGraph, store: str, *, graph: str | None = None, default_graph: bool = False,
-         replace: bool = False, auth: str | None = None, chunk: int = 5000, update: str | None = None,
-         query: str | None = None, verify: bool = True, retries: int = 3, backoff: float = 0.5,
-         timeout: float = 120.0, progress: Callable[[int], None] | None = None) -> PushResult:
+         replace: bool = False, auth: str | None = None, auth_scheme: str = "auto", chunk: int = 5000,
+         update: str | None = None, query: str | None = None, verify: bool = True, retries: int = 3,
+         backoff: float = 0.5, timeout: float = 120.0,
+         progress: Callable[[int], None] | None = None) -> PushResult:
     """Send the dataset (ontology + data) to ``store``; see the module docstring. ``progress(n)`` is called
     after each chunk with the number of statements it held. Raises :class:`PushError`."""
     if graph and default_graph:
         raise PushError("give either --graph or --default-graph, not both")
     guessed_update, guessed_query = guess_endpoints(store)
     update, query = update or guessed_update, query or guessed_query
-    client = _Client(auth, [u for u in (store, update, query) if u], timeout, retries, backoff)
+    client = _Client(auth, auth_scheme, [u for u in (store, update, query) if u], timeout, retries, backoff)
     if graph or default_graph:
         triples = sorted({q.triple for q in cg.ox_quads}, key=str)
         items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
@@ -167,34 +204,50 @@ def push(cg: CultureGraph, store: str, *, graph: str | None = None, default_grap
     if chunk > 0 and len(items) > chunk and any(isinstance(t, ox.BlankNode) for q in items
                                                for t in (q.subject, q.object)):
         raise PushError("the data has blank nodes, which cannot be split across requests: use --chunk 0")
-    method = "gsp"
+    result = PushResult("gsp", len(items), 0, len(items), None, target, [])
     if replace:
         _clear(client, cg, store, update, graph, default_graph, items)
-    for i, part in enumerate(_chunks(items, chunk)):
-        if method == "gsp":
-            data = ox.serialize(part, format=fmt)
-            verb = "PUT" if replace and i == 0 and target != "named graphs" else "POST"
-            status, text = client.send(verb, url, data, ctype)
-            if i == 0 and status in FALLBACK_STATUSES:
-                if not update:
-                    raise PushError(f"{verb} {url}: HTTP {status}: no Graph Store endpoint here; give the SPARQL "
-                                    "Update URL with --update to use INSERT DATA instead")
-                method = "update"
-            elif status >= 300:
-                raise PushError(f"{verb} {url}: HTTP {status}: {text[:300].decode('utf-8', 'replace')}")
-        if method == "update":
+
+    def fall_back(why: str) -> None:
+        if not update:
+            raise PushError(f"{why}; give the SPARQL Update URL with --update to use INSERT DATA instead")
+        result.method = "update"
+        result.warnings.append(f"{why}: sent as SPARQL Update INSERT DATA to {update}")
+
+    done, size = 0, chunk if chunk > 0 else max(len(items), 1)
+    while done < len(items):
+        part = items[done:done + size]
+        if result.method == "gsp":
+            verb = "PUT" if replace and done == 0 and target != "named graphs" else "POST"
+            status, text = client.send(verb, url, ox.serialize(part, format=fmt), ctype)
+            if done == 0 and status in FALLBACK_STATUSES:
+                fall_back(f"{verb} {url}: HTTP {status}, no usable Graph Store endpoint")
+                continue
+            if status < 300 and done == 0 and target == "named graphs" and query and not _kept(client, query,
+                                                                                            part[0]):
+                fall_back(f"the Graph Store endpoint {url} answered {status} to N-Quads but kept no named graph")
+                continue
+            where = f"{verb} {url}"
+        else:
             assert update is not None
             body = _insert_data(part, graph, default_graph).encode("utf-8")
             status, text = client.send("POST", update, body, "application/sparql-update")
-            if status >= 300:
-                raise PushError(f"POST {update}: HTTP {status}: {text[:300].decode('utf-8', 'replace')}")
+            where = f"POST {update}"
+        if status in TOO_BIG_STATUSES and size > MIN_CHUNK:
+            size = max(MIN_CHUNK, size // 2)
+            result.warnings.append(f"{where}: HTTP {status} for {len(part):,} statements; chunks of {size:,} now")
+            continue
+        if status >= 300:
+            raise PushError(f"{where}: HTTP {status}: {text[:300].decode('utf-8', 'replace')}")
+        done += len(part)
         if progress:
             progress(len(part))
-    result = PushResult(method, len(items), client.requests, len(items), None, target, [])
+    result.requests = client.requests
     if verify:
         if not query:
             raise PushError("cannot verify: give the SPARQL query URL with --query (or use --no-verify)")
         result.count = _count(client, query, graph, default_graph, cg.settings.base_iri)
+        result.requests = client.requests
         if result.count < result.expected:
             raise PushError(f"verification failed: the store holds {result.count:,} statements in {target}, "
                             f"{result.expected:,} were sent")
@@ -202,6 +255,20 @@ def push(cg: CultureGraph, store: str, *, graph: str | None = None, default_grap
             result.warnings.append(f"the store holds {result.count - result.expected:,} more statements in {target} "
                                    "than were sent (use --replace to replace them)")
     return result
+
+
+def _kept(client: _Client, query: str, quad: ox.Quad) -> bool:
+    """Whether the store holds ``quad`` in its named graph (some stores drop the graph of N-Quads)."""
+    sparql = (f"ASK {{ GRAPH {_term(quad.graph_name)} {{ {_term(quad.subject)} {_term(quad.predicate)} "
+              f"{_term(quad.object)} }} }}")
+    status, text = client.send("POST", query, urllib.parse.urlencode({"query": sparql}).encode(),
+                               "application/x-www-form-urlencoded", accept="application/sparql-results+json")
+    if status >= 300:
+        raise PushError(f"ASK query at {query}: HTTP {status}: {text[:300].decode('utf-8', 'replace')}")
+    try:
+        return json.loads(text)["boolean"] is True
+    except (ValueError, KeyError) as exc:
+        raise PushError(f"ASK query at {query}: unexpected answer {text[:200]!r}") from exc
 
 
 def _clear(client: _Client, cg: CultureGraph, store: str, update: str | None, graph: str | None,
