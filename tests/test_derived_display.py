@@ -119,7 +119,7 @@ def test_display_graphs_do_not_repeat_labels_in_the_union(cg: CultureGraph) -> N
 
 def test_each_display_graph_is_described_and_en_covers_every_property(cg: CultureGraph) -> None:
     rows = cg.query("SELECT ?g ?l ?p WHERE { GRAPH ?d { ?g a cg:DisplayGraph ; cg:displayLanguage ?l ; "
-                    "cg:displayedProperty ?p ; prov:wasGeneratedBy ?a } FILTER(STRENDS(STR(?d), '/graph/derived')) }")
+                    "cg:displayedProperty ?p ; prov:wasGeneratedBy ?a } FILTER(STRENDS(STR(?d), '/graph/index')) }")
     covers: dict[str, set[str]] = {}
     for g, lang, p in rows.rows:
         assert str(g).endswith(f"/graph/display/{lang}")
@@ -144,7 +144,7 @@ def test_stats_count_display_graphs_as_derived(cg: CultureGraph) -> None:
     stats = cg.stats()
     data = cg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
                     "FILTER(!STRSTARTS(STR(?g), STR(display:)) && !STRENDS(STR(?g), '/graph/derived') "
-                    "&& !STRENDS(STR(?g), '/graph/ontology')) } }").rows[0][0]
+                    "&& !STRENDS(STR(?g), '/graph/index') && !STRENDS(STR(?g), '/graph/ontology')) } }").rows[0][0]
     # stats count distinct statements: a label shown alike in several language graphs counts once
     shown = cg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
                      "FILTER(STRSTARTS(STR(?g), STR(display:))) } }").rows[0][0]

@@ -77,12 +77,17 @@ def test_turtle_header_is_in_a_fixed_order() -> None:
 
 
 def test_build_streams_the_dumps_and_matches_export(tmp_path) -> None:
-    """``build`` sorts the quads as they are made from the YAML, without keeping them as objects; its dumps
-    are the bytes ``export`` gives."""
+    """``build`` sorts the quads as they are made from the YAML, without keeping them as objects; its Turtle
+    and TriG are the bytes ``export`` gives, and its N-Quads snapshot is the public N-Quads dump with the
+    working aids (``export --format aids``) merged in, in the same order."""
     cg = CultureGraph()
     files = cg.build(tmp_path / "dist", validate=False)
     assert "ox_quads" not in cg.__dict__  # no list of every quad was made
-    for fmt, name in (("turtle", "culturegraph.ttl"), ("nquads", "culturegraph.nq"), ("trig", "culturegraph.trig")):
+    for fmt, name in (("turtle", "culturegraph.ttl"), ("trig", "culturegraph.trig")):
         assert files[name].read_bytes() == CultureGraph().export(fmt)[name], fmt
+    public = CultureGraph().export("nquads")["culturegraph.nq"]
+    aids = CultureGraph().export("aids")["culturegraph-aids.nq"]
+    merged = sorted(public.splitlines(keepends=True) + aids.splitlines(keepends=True))
+    assert files["culturegraph.nq"].read_bytes().splitlines(keepends=True) == merged
     leftovers = [p for p in (*tmp_path.iterdir(), *(tmp_path / "dist").iterdir()) if "culturegraph-sort-" in p.name]
     assert not leftovers  # the run files (beside the output) are removed

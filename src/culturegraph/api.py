@@ -203,18 +203,26 @@ class CultureGraph:
         return sq.finish()
 
     def dumps(self) -> dict[str, bytes]:
-        """The build outputs by file name (Turtle, N-Quads, TriG), serialised deterministically."""
+        """The build outputs by file name, serialised deterministically: Turtle and TriG of the public
+        graphs, and the N-Quads snapshot of every graph, the working aids included (:meth:`build`)."""
+        from .export.sorted_quads import public_graphs
+
+        keep = public_graphs(self.settings.base_iri)
         with self.sorted_quads() as sq:
-            return {f"culturegraph.{ext}": sq.dump(fmt, self.settings.base_iri) for fmt, ext in _BUILD_DUMPS}
+            return {f"culturegraph.{ext}": sq.dump(fmt, self.settings.base_iri, None if fmt == "nquads" else keep)
+                    for fmt, ext in _BUILD_DUMPS}
 
     def build(self, out: str | Path | None = None, *, validate: bool = True) -> dict[str, Path]:
         """Load, check and write ``culturegraph.ttl`` plus the provenance-keeping ``.nq`` / ``.trig``.
 
-        Nothing is written unless everything loads (and, with ``validate``, conforms); the files are
-        replaced all together, atomically. The dumps are streamed to disk from one sort
-        (:meth:`sorted_quads`), so memory stays bounded by the loaded YAML.
+        ``.ttl`` and ``.trig`` hold the public graphs; ``.nq`` is the snapshot that ``query`` / ``serve``
+        load, so it holds the working aids (``graph/index``, ``graph/display/*``) too. Nothing is written
+        unless everything loads (and, with ``validate``, conforms); the files are replaced all together,
+        atomically. The dumps are streamed to disk from one sort (:meth:`sorted_quads`), so memory stays
+        bounded by the loaded YAML.
         """
         from .errors import ExportError
+        from .export.sorted_quads import public_graphs
         from .io import write_files
         from .snapshot import DUMP_FILE, KEY_FILE, Digest, key_record
 
@@ -227,10 +235,12 @@ class CultureGraph:
         base = self.settings.base_iri
         digest: list[tuple[int, str]] = []
 
+        keep = public_graphs(base)
+
         def writer(fmt: str) -> Callable[[BinaryIO], None]:
             def write(fh: BinaryIO) -> None:
-                if fmt != "nquads":
-                    return sq.write(fmt, fh, base)
+                if fmt != "nquads":  # Turtle and TriG for people: the public graphs
+                    return sq.write(fmt, fh, base, keep)
                 hashed = Digest(fh)  # the content key records the dump's size and hash
                 sq.write(fmt, hashed, base)  # type: ignore[arg-type]
                 digest.append(hashed.value)

@@ -13,7 +13,7 @@ import click
 
 from .cli import handle_errors, make_graph, root_option
 
-FORMAT_NAMES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "graphml", "gexf", "csv")
+FORMAT_NAMES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "graphml", "gexf", "csv", "aids")
 
 
 @click.command("export", short_help="Write the graph as Turtle, N-Quads, JSON-LD, GraphML, CSV …")
@@ -26,11 +26,14 @@ FORMAT_NAMES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml", "gra
               help="Also write one framed JSON-LD document per entity into this folder ({kind}/{id}.jsonld).")
 @handle_errors
 def export_cmd(root: str | None, fmt: str, output: str | None, framed: str | None) -> None:
-    """Serialise the whole graph (ontology + data) in one format, byte-identically for the same data.
+    """Serialise the graph (ontology, data, derived analytics) in one format, byte-identically for the same
+    data.
 
     RDF formats: turtle, ntriples, rdfxml (named graphs merged), nquads, trig (one named graph per record),
     jsonld (compacted with the culturegraph @context). graphml and gexf hold the entity network; csv writes
-    one table per kind of record plus data-dictionary.csv into the folder given with -o.
+    one table per kind of record plus data-dictionary.csv into the folder given with -o. aids writes the
+    N-Quads of the working aids the named queries read (look-up keys, display labels): load it beside a
+    dump to run them on another store.
     """
     from .errors import ExportError
     from .export.jsonld import framed_documents

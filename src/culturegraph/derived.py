@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 
 import pyoxigraph as ox
@@ -53,10 +53,37 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-#: look-up aids rather than facts: in the dumps and for SPARQL, left out of entity pages and documents
-#: (``cg:recurrenceRank`` is a sort key whose ties are broken by IRI, not a place to state as a fact)
-INDEX_ONLY = frozenset({CG + "searchKey", CG + "weightAtLeast", CG + "recurrenceRank",
-                        CG + "displayLabel", CG + "displayPosition", CG + "displayTalkTitle"})
+#: look-up aids, not facts: written to ``{base}graph/index``, not ``graph/derived`` (``cg:recurrenceRank`` is
+#: a sort key whose ties are broken by IRI, the key lists are denormalised strings for portable queries)
+AID_PREDICATES = frozenset({CG + "searchKey", CG + "weightAtLeast", CG + "recurrenceRank", CG + "roleKeys",
+                            CG + "sourceKeys", CG + "aboutKeys"})
+#: every predicate of the working-aid graphs: left out of entity pages, documents and DESCRIBE
+INDEX_ONLY = AID_PREDICATES | {CG + "displayLabel", CG + "displayPosition", CG + "displayTalkTitle",
+                               CG + "displayLanguage", CG + "displayedProperty"}
+
+
+def aid_graphs(base_iri: str) -> tuple[str, str]:
+    """(the look-up index graph, the prefix of the display graphs): the working aids that the server and the
+    named queries read, and that the public dumps leave out (``culturegraph-aids.nq`` carries them)."""
+    return base_iri + "graph/index", base_iri + "graph/display/"
+
+
+def described(triples: Iterable[ox.Triple], *, describe: bool) -> Iterator[ox.Triple]:
+    """A graph result as a set: each triple once (a store evaluating over the union of the named graphs
+    yields a triple once per graph that states it), and for ``DESCRIBE`` without the working-aid vocabulary
+    (:data:`INDEX_ONLY`): a description says what the data states, not the server's look-up keys."""
+    seen: set[ox.Triple] = set()
+    for t in triples:
+        if (describe and t.predicate.value in INDEX_ONLY) or t in seen:
+            continue
+        seen.add(t)
+        yield t
+
+
+def is_aid_graph(graph: str, base_iri: str) -> bool:
+    """Whether the graph IRI ``graph`` is one of the working-aid graphs (:func:`aid_graphs`)."""
+    index, display = aid_graphs(base_iri)
+    return graph == index or graph.startswith(display)
 
 # predicates the pass reads → a short tag
 _READ = {
@@ -234,26 +261,34 @@ def derive(quads: Iterable[ox.Quad], base_iri: str, sink: Callable[[ox.Quad], No
     from .derived_summaries import summaries
 
     graph = _nn(base_iri + "graph/derived")
-    idx = _Index(quads, {base_iri + "graph/ontology", graph.value})
+    index = _nn(aid_graphs(base_iri)[0])
+    idx = _Index(quads, {base_iri + "graph/ontology", graph.value, index.value})
     out: list[ox.Quad] = []
     emit = sink or out.append
-    predicates: dict[str, ox.NamedNode] = {}
+    predicates: dict[str, tuple[ox.NamedNode, ox.NamedNode]] = {}
     own_labels = False  # while the provenance is made: its labels are shown like any other
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
         pred = predicates.get(p)
-        if pred is None:  # a few dozen predicates over 1.4M quads at 1M: one term each
-            pred = predicates[p] = _nn(p)
+        if pred is None:  # a few dozen predicates over 1.4M quads at 1M: one term each, and its graph
+            pred = predicates[p] = (_nn(p), index if p in AID_PREDICATES else graph)
         if own_labels and p == RDFS_LABEL and isinstance(o, ox.Literal):
             idx.shown[RDFS_LABEL][s.value].append(o)
-        emit(ox.Quad(s, pred, o, graph))
+        emit(ox.Quad(s, pred[0], o, pred[1]))
 
     by_edition = _participation(idx, base_iri, add)
     _co_participation(idx, base_iri, by_edition, add)
     summaries(idx, base_iri, add)
     own_labels = True
     _provenance(idx, base_iri, graph, add)
-    for q in display_quads(idx.shown, base_iri, graph, _nn(base_iri + "id/derived/activity")):
+    activity = _nn(base_iri + "id/derived/activity")
+    label = ox.Literal("look-up aids for the server and the named queries, derived at build time (not facts)",
+                       language="en")
+    idx.shown[RDFS_LABEL][index.value].append(label)  # shown like every other label
+    for s, p, o in ((index, RDF_TYPE, _nn(PROV + "Entity")), (index, PROV + "wasGeneratedBy", activity),
+                    (index, RDFS_LABEL, label)):
+        emit(ox.Quad(s, _nn(p), o, index))  # described in itself: public dumps leave the graph out
+    for q in display_quads(idx.shown, base_iri, index, activity):
         emit(q)
     return out
 

@@ -25,7 +25,7 @@ properties for the same reason: re-stating ``rdfs:label`` would repeat every lab
 A graph covers ``P`` only for the keys where the data has ``P`` values that differ from the English choice
 (each lower-cased tag and every prefix of it: ``zh-hant`` gives ``zh-hant`` and ``zh``), so positions given
 only in English are not copied into every language's graph; ``en`` covers every property. Which graph
-covers what is said in ``{base}graph/derived`` (``a cg:DisplayGraph ; cg:displayLanguage "ko" ;
+covers what is said in ``{base}graph/index`` (``a cg:DisplayGraph ; cg:displayLanguage "ko" ;
 cg:displayedProperty …``), so a query finds its graph with one look-up per query and falls back to
 ``display:en`` — the right answer for any language the data does not have.
 """
@@ -78,7 +78,7 @@ def choose(values: Iterable[ox.Literal], key: str) -> ox.Literal | None:
 def display_quads(values: dict[str, dict[str, list[ox.Literal]]], base_iri: str,
                   derived_graph: ox.NamedNode, activity: ox.NamedNode) -> list[ox.Quad]:
     """The display graphs for ``values`` (displayed property → resource IRI → its values), and their
-    description in ``derived_graph``."""
+    description in ``derived_graph`` (the look-up index graph, a working aid like them)."""
     keys: dict[str, set[str]] = {}
     for prop, by_subject in values.items():
         found = {FALLBACK}

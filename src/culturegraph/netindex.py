@@ -213,9 +213,9 @@ def build_index(cg: CultureGraph) -> Index:
         idx.source_info[str(src)] = (_s(url) or "", _s(title) or "", _s(date) or "")
 
     links = set()
-    # only statements of the data: not the ontology, not the build-time analytics in graph/derived (the
+    # only statements of the data: not the ontology, not the build-time analytics (graph/derived, graph/index; the
     # graph IRIs come from the base_iri setting; pyoxigraph substitutions must be projected, so inline them)
-    skip = ", ".join(f"<{idx.base}graph/{name}>" for name in ("derived", "ontology"))
+    skip = ", ".join(f"<{idx.base}graph/{name}>" for name in ("derived", "index", "ontology"))
     if any(c in idx.base for c in '<>"{}| \\^`'):
         raise ValueError(f"base IRI {idx.base!r} is not a valid IRI")
     for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?t {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "

@@ -174,7 +174,9 @@ def execute(store, job: Job, config: WorkerConfig, start: float) -> Outcome:
         return Outcome("ask", job.ask_format, body or b"", 1, "", time.perf_counter() - start)
     if isinstance(res, ox.QuerySolutions):
         return _solutions(res, job, start)
-    return _triples(res, job, config.prefixes, start)
+    from .derived import described
+
+    return _triples(described(res, describe=info.form == "describe"), job, config.prefixes, start)
 
 
 def _form(text: str) -> str | None:

@@ -67,17 +67,20 @@ def compute_stats(cg: CultureGraph) -> dict[str, Any]:
     # counted in the store (not in the YAML), so stats also work on a prebuilt store
     counts = cg.query(
         "SELECT ?kind (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?kind ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        "BIND(IF(STRENDS(STR(?g), '/graph/derived') || CONTAINS(STR(?g), '/graph/display/'), 'derived', "
+        "BIND(IF(STRENDS(STR(?g), '/graph/derived') || STRENDS(STR(?g), '/graph/index') "
+        "|| CONTAINS(STR(?g), '/graph/display/'), 'derived', "
         "IF(STRENDS(STR(?g), '/graph/ontology'), 'ontology', 'data')) AS ?kind) } } } GROUP BY ?kind")
     by_kind = {str(r[0]): int(r[1]) for r in counts.rows}
     out["triples (data)"] = by_kind.get("data", 0)
     out["triples (with ontology)"] = int(cg.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(!STRENDS(STR(?g), '/graph/derived') && !CONTAINS(STR(?g), '/graph/display/')) } }").rows[0][0])
+        "FILTER(!STRENDS(STR(?g), '/graph/derived') && !STRENDS(STR(?g), '/graph/index') "
+        "&& !CONTAINS(STR(?g), '/graph/display/')) } }").rows[0][0])
     out["triples (derived)"] = by_kind.get("derived", 0)
     out["named graphs"] = int(cg.query(
         "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s a ?t } "
-        "FILTER(!STRENDS(STR(?g), '/graph/derived') && !STRENDS(STR(?g), '/graph/ontology')) }").rows[0][0])
+        "FILTER(!STRENDS(STR(?g), '/graph/derived') && !STRENDS(STR(?g), '/graph/ontology') "
+        "&& !STRENDS(STR(?g), '/graph/index')) }").rows[0][0])
     langs = cg.query(
         "SELECT ?lang (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s rdfs:label ?l } "
         "FILTER(!STRENDS(STR(?g), '/graph/ontology') && !STRENDS(STR(?g), '/graph/derived')) "

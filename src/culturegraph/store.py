@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .derived import INDEX_ONLY, described
 from .errors import QueryError, QueryRefused
 from .gcpause import paused_gc
 from .sparql_guard import check_query
@@ -221,7 +222,7 @@ class OxigraphEngine:
 
     def query(self, sparql: str, *, prefixes: dict[str, str], substitutions: dict[str, Node] | None = None,
               union_default_graph: bool = True, limit: int | None = None) -> QueryData:
-        check_query(sparql, self.allow_service)  # updates, SERVICE, shapes the parser cannot survive
+        info = check_query(sparql, self.allow_service)  # updates, SERVICE, shapes the parser cannot survive
         subs = {ox.Variable(k): self._ox(v) for k, v in (substitutions or {}).items()}
         try:
             res = self.store.query(sparql, prefixes=prefixes, use_default_graph_as_union=union_default_graph,
@@ -240,7 +241,8 @@ class OxigraphEngine:
             with paused_gc():  # a large result is tens of thousands of terms and tuples, all kept
                 rows, truncated = self._rows.read(res, limit)
             return QueryData("select", variables, rows, truncated=truncated)
-        triples = [(conv(t.subject), conv(t.predicate), conv(t.object)) for t in res]
+        triples = [(conv(t.subject), conv(t.predicate), conv(t.object))
+                   for t in described(res, describe=info.form == "describe")]
         return QueryData("graph", [], [], triples=triples)
 
     def label_candidates(self, iri: str, predicates: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -343,7 +345,8 @@ class RdflibEngine:
                 rows.append(tuple(_unerror(t) for t in row))  # type: ignore[union-attr]
             return QueryData("select", variables, rows, truncated=truncated)
         assert res.graph is not None
-        return QueryData("graph", [], [], triples=list(res.graph))
+        hidden = INDEX_ONLY if res.type == "DESCRIBE" else frozenset()  # as derived.described: rdflib's is a set
+        return QueryData("graph", [], [], triples=[t for t in res.graph if str(t[1]) not in hidden])
 
     def label_candidates(self, iri: str, predicates: Sequence[str]) -> list[tuple[str, str | None]]:
         node = URIRef(str(iri))

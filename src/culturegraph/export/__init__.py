@@ -49,6 +49,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("graphml", "graphml", "application/graphml+xml", False, "GraphML entity network"),
     Format("gexf", "gexf", "application/gexf+xml", False, "GEXF entity network (Gephi)"),
     Format("csv", "csv", "text/csv", False, "CSV tables with a data dictionary"),
+    # RDF, but not a dump of the dataset (rdf=False keeps it out of RDF_FORMATS): look-up keys and display
+    # labels that the named queries read, for loading beside a dump
+    Format("aids", "nq", "application/n-quads", False,
+           "N-Quads of the working aids the named queries read (look-up keys, display labels; not facts)"),
 )}
 
 # name: (module, function). Built-in formats are registered here the same way a plugin would be.
@@ -62,6 +66,7 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "graphml": ("culturegraph.export.graphml", "export_graphml"),
     "gexf": ("culturegraph.export.gexf", "export_gexf"),
     "csv": ("culturegraph.export.tables", "export_tables"),
+    "aids": ("culturegraph.export.rdf", "export_aids"),
 }
 
 RDF_FORMATS: tuple[str, ...] = tuple(name for name, f in FORMATS.items() if f.rdf)

@@ -246,6 +246,10 @@ def _build_release(cg: CultureGraph, *, version: str | None, issued: str | None,
             files[name + ".gz"] = gzip_bytes(data)
             titles[name + ".gz"] = f"Dump: {FORMATS[fmt].title}, gzipped"
             dumps.append(name + ".gz")
+    for name, data in export(cg, "aids").items():  # not a dump: VoID lists only the dumps
+        files[name + ".gz"] = gzip_bytes(data)
+        titles[name + ".gz"] = ("Working aids for the named queries (N-Quads, gzipped): look-up keys and display "
+                                "labels, not facts; load beside a dump to run queries/ on another store")
     files["context.jsonld"] = context_document(base)
     files["ontology/culturegraph.ttl"] = cg.ontology_path.read_bytes()
     if cg.shapes_path.is_file():
@@ -291,7 +295,12 @@ Download location: {info.base_iri}release/{info.version}/ — SPARQL endpoint: {
 - Graph (SHA-256 of the RDFC-1.0 canonical N-Quads): `{info.canonical_hash}`
 - Check the files: `sha256sum -c SHA256SUMS`. Rebuilding the same data gives the same bytes.
 - The `.nq` and `.trig` dumps keep one named graph per record (`{info.base_iri}graph/{{kind}}/{{id}}`);
-  the other dumps merge them. The CSV tables are described in `tables/data-dictionary.csv`.
+  the other dumps merge them. Every dump holds the ontology, the data and the derived analytics
+  (`{info.base_iri}graph/derived`). `culturegraph-aids.nq.gz` holds what the named queries of `queries/`
+  read besides: look-up keys (`{info.base_iri}graph/index`) and the display label to show per language
+  (`{info.base_iri}graph/display/{{language}}`) — working aids, not facts. Load it beside a dump (into
+  the same store) to run the named queries on your own store.
+- The CSV tables are described in `tables/data-dictionary.csv`.
 """
     return text.encode("utf-8")
 

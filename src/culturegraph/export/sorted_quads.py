@@ -16,6 +16,9 @@ The orders (deterministic: code point order of the N-Triples forms, the same for
 - **TriG**: by graph, then subject, predicate, object (one ``GRAPH`` block per record).
 - **triple formats** (Turtle, N-Triples, RDF/XML, JSON-LD's input): the distinct triples by subject,
   predicate, object — the N-Quads order with the graphs dropped.
+
+Every writer takes a graph filter: the public dumps leave out the working-aid graphs (:func:`public_graphs`),
+``culturegraph-aids.nq`` holds only them (:func:`aid_graphs_only`); ``build``'s N-Quads snapshot holds all.
 """
 
 from __future__ import annotations
@@ -29,10 +32,27 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from ..derived import aid_graphs
 from ..io import FORMATS
 from ..namespaces import all_prefixes
 
 CHUNK_CHARS = 48_000_000  # characters of run lines held before a spill (~100 MB of str at 1M triples)
+
+
+#: accepts or refuses a graph, given as its N-Quads term (``<iri>``, or empty for the default graph)
+GraphFilter = Callable[[bytes], bool] | None
+
+
+def public_graphs(base_iri: str) -> Callable[[bytes], bool]:
+    """The public dumps' graphs: every graph but the working aids (:func:`culturegraph.derived.aid_graphs`)."""
+    index, display = (g.encode("utf-8") for g in aid_graphs(base_iri))
+    return lambda graph: not (graph == b"<" + index + b">" or graph.startswith(b"<" + display))
+
+
+def aid_graphs_only(base_iri: str) -> Callable[[bytes], bool]:
+    """The working-aid graphs only (``culturegraph-aids.nq``)."""
+    public = public_graphs(base_iri)
+    return lambda graph: not public(graph)
 
 
 class SortedQuads:
@@ -102,47 +122,50 @@ class SortedQuads:
             for fh in files:
                 fh.close()
 
-    def nquads_lines(self) -> Iterator[bytes]:
+    def nquads_lines(self, keep: GraphFilter = None) -> Iterator[bytes]:
         """The distinct quads as N-Quads lines, by subject, predicate, object, graph (once all are read,
-        ``count`` holds their number)."""
+        ``count`` holds their number); with ``keep``, only the quads of the graphs it accepts."""
         n = 0
         for line in self._merged("spog"):
             triple, _, graph = line[:-1].rpartition(b"\t")
-            yield triple + b" " + graph + b" .\n" if graph else triple + b" .\n"
-            n += 1
+            if keep is None or keep(graph):
+                yield triple + b" " + graph + b" .\n" if graph else triple + b" .\n"
+                n += 1
         self.count = n
 
-    def trig_lines(self) -> Iterator[bytes]:
+    def trig_lines(self, keep: GraphFilter = None) -> Iterator[bytes]:
         """The distinct quads as N-Quads lines, by graph, subject, predicate, object."""
         for line in self._merged("gspo"):
             graph, _, triple = line[:-1].partition(b"\t")
-            yield triple + b" " + graph + b" .\n" if graph else triple + b" .\n"
+            if keep is None or keep(graph):
+                yield triple + b" " + graph + b" .\n" if graph else triple + b" .\n"
 
-    def ntriples_lines(self) -> Iterator[bytes]:
+    def ntriples_lines(self, keep: GraphFilter = None) -> Iterator[bytes]:
         """The distinct triples (named graphs merged) as N-Triples lines, by subject, predicate, object."""
         last = None
         for line in self._merged("spog"):
-            triple = line[:-1].rpartition(b"\t")[0]
-            if triple != last:  # the quads of one triple are adjacent: the graph sorts after the tab
+            triple, _, graph = line[:-1].rpartition(b"\t")
+            if triple != last and (keep is None or keep(graph)):  # a triple's quads are adjacent
                 yield triple + b" .\n"
                 last = triple
 
-    def triples(self) -> Iterator[ox.Triple]:
+    def triples(self, keep: GraphFilter = None) -> Iterator[ox.Triple]:
         """The distinct triples as pyoxigraph triples, in the triple formats' order."""
-        for q in ox.parse(_reader(self.ntriples_lines()), format=ox.RdfFormat.N_TRIPLES, lenient=True):
+        for q in ox.parse(_reader(self.ntriples_lines(keep)), format=ox.RdfFormat.N_TRIPLES, lenient=True):
             yield q.triple
 
-    def write(self, fmt: str, out: IO[bytes], base_iri: str) -> None:
-        """Write the dump in ``fmt`` (a name of :data:`culturegraph.io.FORMATS`) to the binary file ``out``."""
+    def write(self, fmt: str, out: IO[bytes], base_iri: str, keep: GraphFilter = None) -> None:
+        """Write the dump in ``fmt`` (a name of :data:`culturegraph.io.FORMATS`) to the binary file ``out``;
+        with ``keep``, only the quads of the graphs it accepts (:func:`public_graphs`, :func:`aid_graphs_only`)."""
         rdf_format, is_dataset = FORMATS[fmt]
         if fmt == "nquads":
-            _write_lines(out, self.nquads_lines())
+            _write_lines(out, self.nquads_lines(keep))
         elif fmt == "ntriples":
-            _write_lines(out, self.ntriples_lines())
+            _write_lines(out, self.ntriples_lines(keep))
         else:
             prefixes = all_prefixes(base_iri)
             del prefixes["cgr"]  # its local names would need escaped slashes; the kind prefixes read better
-            lines = self.trig_lines() if is_dataset else self.ntriples_lines()
+            lines = self.trig_lines(keep) if is_dataset else self.ntriples_lines(keep)
             parsed = ox.parse(_reader(lines), format=ox.RdfFormat.N_QUADS if is_dataset else ox.RdfFormat.N_TRIPLES,
                               lenient=True)  # every line was written by pyoxigraph itself
             items: Iterable[Any] = parsed if is_dataset else (q.triple for q in parsed)
@@ -151,10 +174,10 @@ class SortedQuads:
             if isinstance(sink, _SortedPrefixes):
                 sink.close()
 
-    def dump(self, fmt: str, base_iri: str) -> bytes:
+    def dump(self, fmt: str, base_iri: str, keep: GraphFilter = None) -> bytes:
         """The dump in ``fmt`` as bytes."""
         buf = io.BytesIO()
-        self.write(fmt, buf, base_iri)
+        self.write(fmt, buf, base_iri, keep)
         return buf.getvalue()
 
     def close(self) -> None:
