@@ -283,6 +283,14 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     g.add((service, DCTERMS.license, LICENCE))
     g.add((service, DCTERMS.accessRights, URIRef(EU + "access-right/PUBLIC")))
     g.add((service, DCTERMS.publisher, publisher))
+    # DCAT-AP recommends a contact point, themes and keywords on a data service too: the dataset's
+    g.add((service, DCAT.contactPoint, contact))
+    for theme_code in ("EDUC", "INTR"):
+        g.add((service, DCAT.theme, URIRef(EU + "data-theme/" + theme_code)))
+    for lang, words in KEYWORDS.items():
+        for w in words:
+            g.add((service, DCAT.keyword, Literal(w, lang=lang)))
+    g.add((service, DCAT.keyword, Literal("SPARQL", lang="en")))
     g.add((dataset, DCAT.distribution, URIRef(info.base_iri + "sparql#distribution")))
     _distribution(g, info, URIRef(info.base_iri + "sparql#distribution"), service)
     for path in sorted(info.files):

@@ -291,6 +291,13 @@ Download location: {info.base_iri}release/{info.version}/ — SPARQL endpoint: {
 
 - `catalog.ttl` describes this bundle in DCAT-AP (one distribution per file, with size and SHA-256);
   `void.ttl` gives VoID statistics; `prov.ttl` says what the release was built from and with.
+- `catalog.ttl` passes the official DCAT-AP 3.0.1 shapes (`shapes.ttl`, `range.ttl`) with no violation.
+  The recommended shapes (`shapes_recommended.ttl`) leave two kinds of warning, on purpose:
+  - *`dcat:bbox` and `dcat:centroid` on the spatial coverage's countries* (ours and the EU country
+    authority's): no source the data cites gives a country's bounding box or centroid, and none is
+    invented; the EU authority's IRIs let a portal look the geometry up.
+  - *`dct:type` on the publisher*: the ADMS publisher types (national authority, academia, company …) do
+    not describe the project that publishes the graph, so none is claimed.
 - Data snapshot (SHA-256 over data/ and ontology/): `{info.data_hash}`
 - Graph (SHA-256 of the RDFC-1.0 canonical N-Quads): `{info.canonical_hash}`
 - Check the files: `sha256sum -c SHA256SUMS`. Rebuilding the same data gives the same bytes.
