@@ -217,6 +217,11 @@ def dcat_graph(cg: CultureGraph, info: ReleaseInfo) -> Graph:
     g.add((taxonomy, DCTERMS.title, Literal("Data theme", lang="en")))  # the EU vocabulary's own title
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     g.add((LICENCE, RDFS.label, Literal("Creative Commons Attribution 4.0 International (CC BY 4.0)", lang="en")))
+    # its ADMS licence type (DCAT-AP recommends one): CC BY requires attribution
+    attribution = URIRef("http://purl.org/adms/licencetype/Attribution")
+    g.add((LICENCE, DCTERMS.type, attribution))
+    g.add((attribution, RDF.type, SKOS.Concept))
+    g.add((attribution, SKOS.prefLabel, Literal("Attribution", lang="en")))
     for lang in ["en", "ko", "id", *languages(cg)]:
         if lang in EU_LANGUAGES:
             code = URIRef(EU + "language/" + EU_LANGUAGES[lang])
