@@ -6,7 +6,7 @@ nothing heavy is imported until a format is used. Every exporter takes the facad
 deterministically so the same data gives the same bytes.
 
 >>> sorted(EXPORTERS)[:3]
-['csv', 'gexf', 'graphml']
+['aids', 'csv', 'gexf']
 >>> FORMATS["turtle"].media_type
 'text/turtle'
 """
