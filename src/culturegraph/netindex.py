@@ -9,7 +9,6 @@ as IRI strings and every collection is sorted, so whatever ``PYTHONHASHSEED`` is
 from __future__ import annotations
 
 import contextlib
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .labels import pick_label
+from .memo import per_facade
 from .namespaces import CG
 
 if TYPE_CHECKING:
@@ -121,18 +121,6 @@ def humanise(iri: str) -> str:
             out.append(" ")
         out.append(ch.lower() if ch.isupper() else ch)
     return "".join(out).replace("-", " ") or iri
-
-
-_CACHE: weakref.WeakKeyDictionary[CultureGraph, Index] = weakref.WeakKeyDictionary()
-
-
-def get_index(cg: CultureGraph) -> Index:
-    """The :class:`Index` of a facade, built on first use and kept as long as the facade lives."""
-    idx = _CACHE.get(cg)
-    if idx is None:
-        idx = build_index(cg)
-        _CACHE[cg] = idx
-    return idx
 
 
 def _s(term) -> str | None:
@@ -261,6 +249,10 @@ def build_index(cg: CultureGraph) -> Index:
         positions[str(part)].add((str(pos), getattr(pos, "language", None)))
     idx.positions = {k: sorted(v, key=lambda c: (c[1] or "", c[0])) for k, v in sorted(positions.items())}
     return idx
+
+
+#: the :class:`Index` of a facade, built on first use and kept as long as the facade lives
+get_index = per_facade(build_index)
 
 
 def resolve_entity(cg: CultureGraph, ref: str) -> str:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .labels import pick_label
+from .memo import per_facade
 
 if TYPE_CHECKING:
     from .api import CultureGraph
@@ -185,18 +185,6 @@ def _kind_rank(kind: str) -> int:
     return KINDS.index(kind) if kind in KINDS else len(KINDS)
 
 
-_CACHE: weakref.WeakKeyDictionary[CultureGraph, SearchIndex] = weakref.WeakKeyDictionary()
-
-
-def get_search_index(cg: CultureGraph) -> SearchIndex:
-    """The search index of a facade, read from its store on first use and kept as long as the facade."""
-    idx = _CACHE.get(cg)
-    if idx is None:
-        idx = build_search_index(cg)
-        _CACHE[cg] = idx
-    return idx
-
-
 def build_search_index(cg: CultureGraph) -> SearchIndex:
     import pyoxigraph as ox
 
@@ -210,3 +198,7 @@ def build_search_index(cg: CultureGraph) -> SearchIndex:
                     and "/" not in s.value[len(base):].split("/", 1)[1]:
                 names.append((s.value, o.value, o.language or ""))
     return SearchIndex(sorted(set(names)), cg.settings.base_iri)
+
+
+#: the search index of a facade, read from its store on first use and kept as long as the facade
+get_search_index = per_facade(build_search_index)
