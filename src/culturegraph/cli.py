@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("culturegraph.cli_views", "analyze_cmd"),
     "path": ("culturegraph.cli_views", "path_cmd"),
     "serve": ("culturegraph.cli_serve", "serve_cmd"),
+    "draft": ("culturegraph.cli_draft", "draft_cmd"),
+    "merge": ("culturegraph.cli_draft", "merge_cmd"),
 }
 
 

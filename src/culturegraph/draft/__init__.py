@@ -1,0 +1,287 @@
+"""``culturegraph draft``: a reviewable draft of records from a news article or press release.
+
+The article (plain text or HTML, Indonesian, Korean, English or Japanese; never fetched) becomes a source
+record and an edition record — ordinal, dates, city, country, venue, series, participants with their roles,
+sessions — in the data folder's own YAML. Names are linked to the records the graph already holds
+(:mod:`.linker`); every drafted fact cites the article and is ``confidence: low``, and every record is
+``drafted: true`` until a person has reviewed it. What the article does not state stays absent. Checking a
+draft as if merged and merging it: :mod:`.merge`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from .dates import article_date, find_dates
+from .extract import new_people, ordinal, role_near, sentences, session_titles
+from .linker import Mention, name_index
+from .text import LANGUAGES, Article, DraftError, read_article
+
+if TYPE_CHECKING:
+    from ..api import CultureGraph
+
+__all__ = ["LANGUAGES", "Draft", "DraftError", "draft_article"]
+
+
+@dataclass
+class Linked:
+    """A record of the graph the article names: its id, the text that matched, the score, a role."""
+
+    id: str
+    text: str
+    score: float
+    role: str | None = None
+    role_text: str | None = None
+
+
+@dataclass
+class Draft:
+    """What the drafter read from one article (see :meth:`to_yaml` for the file it writes)."""
+
+    article: Article
+    source: dict[str, Any]
+    event: str | None = None  # the edition's id: an existing one, or the one proposed
+    event_exists: bool = False
+    series: Linked | None = None
+    ordinal: tuple[int, str] | None = None
+    start: date | None = None
+    end: date | None = None
+    date_text: str = ""
+    year_inferred: bool = False
+    city: Linked | None = None
+    country: Linked | None = None
+    venue: Linked | None = None
+    organisations: list[Linked] = field(default_factory=list)
+    people: list[Linked] = field(default_factory=list)
+    sessions: list[str] = field(default_factory=list)
+    themes: list[Linked] = field(default_factory=list)
+    new_people: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_yaml(self) -> str:
+        """The draft in the data folder's YAML, with what each link matched as comments."""
+        return _yaml(self)
+
+
+def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang: str = "auto") -> Draft:
+    """Read ``path`` and draft its records. :raises DraftError: bad input (empty, binary, no text, a
+    language not handled) or an article that announces no event (no date, series or edition named)."""
+    art = read_article(path, lang)
+    lang = art.language
+    base = article_date(art.text, lang, art.date)
+    mentions = name_index(cg).find(art.text)
+    bounds = sentences(art.text)
+    source = _source(cg, art, url, base)
+    d = Draft(art, source)
+    dated = [f for f in find_dates(art.text, lang, base) if not (f.year_stated and f.start == base and f.end is None
+                                                                  and f.span[0] < 300)]
+    if dated:
+        first = dated[0]
+        d.start, d.end, d.date_text, d.year_inferred = first.start, first.end, first.text, not first.year_stated
+    by_kind: dict[str, list[Mention]] = {}
+    line_from, line_to = _dateline(art.text, lang)
+    for m in mentions:
+        if m.entity.kind in ("city", "country", "venue") and line_from <= m.start < line_to:
+            continue  # the dateline's city is where the article was written, not where the event is
+        by_kind.setdefault(m.entity.kind, []).append(m)
+    edition = next(iter(by_kind.get("edition", [])), None)
+    series = next(iter(by_kind.get("series", [])), None)
+    if series is not None:
+        d.series = Linked(series.entity.id, series.text, series.score)
+    if edition is None and d.start is None and series is None:
+        raise DraftError(f"{path}: no event found: the article names no series or edition of the graph and "
+                         "states no date")
+    _event(cg, d, edition)
+    found = ordinal(art.text[:1500], lang)
+    if found is not None:
+        d.ordinal = (int(found.value), found.text)  # type: ignore[call-overload]
+    _places(cg, d, by_kind)
+    for kind, out in (("organisation", d.organisations), ("person", d.people)):
+        seen: set[str] = set()
+        for m in by_kind.get(kind, []):
+            if m.entity.id in seen:
+                continue
+            seen.add(m.entity.id)
+            role = role_near(art.text, lang, m.start, m.end, bounds)
+            out.append(Linked(m.entity.id, m.text, m.score, role.value if role else None,  # type: ignore[arg-type]
+                              role.text if role else None))
+    d.sessions = [str(f.value) for f in session_titles(art.text, lang)]
+    for m in by_kind.get("theme", []):  # topic words the theme list names
+        if all(t.id != m.entity.id for t in d.themes):
+            d.themes.append(Linked(m.entity.id, m.text, m.score))
+    d.new_people = [(str(f.value), f.start) for f in new_people(art.text, lang, [(m.start, m.end) for m in mentions])]
+    return d
+
+
+def _dateline(text: str, lang: str) -> tuple[int, int]:
+    """Where a dateline is (``JAKARTA, 20 Oktober 2024 —``, ``서울=``, ``SEOUL (Yonhap) —``) in the first
+    lines: the place before its dash or ``=``; (0, 0) when there is none."""
+    offset = 0
+    for line in text.splitlines(keepends=True)[:6]:
+        m = re.match(r"^(.{2,80}?)(?:\s[—–-]{1,2}\s|=)", line)
+        if m and (find_dates(m.group(1), lang, None) or re.search(r"\(\w[^)]*\)\s*$|^[A-Z\s]+,", m.group(1))
+                  or "=" in m.group(0)):
+            return offset, offset + m.end()
+        offset += len(line)
+    return 0, 0
+
+
+def _source(cg: CultureGraph, art: Article, url: str | None, when: date | None) -> dict[str, Any]:
+    slug = re.sub(r"[^a-z0-9]+", "-", (urlsplit(url).path if url else art.path.stem).lower()).strip("-")[-40:]
+    host = urlsplit(url).hostname if url else None
+    rid = "draft-" + "-".join(x for x in ((host or "").removeprefix("www.").split(".")[0], slug) if x)
+    out: dict[str, Any] = {"id": rid}
+    if url:
+        out["url"] = url
+    first = next((line.strip() for line in art.text.splitlines() if line.strip()), "")
+    title = art.title or (first if len(first) <= 150 and not first.endswith((".", "。", "다.")) else "")
+    if title:
+        out["title"] = title
+    publisher = _publisher(cg, host)
+    if publisher:
+        out["publisher"] = publisher
+    out["language"] = art.language
+    if when:
+        out["date"] = when.isoformat()
+    return out
+
+
+def _publisher(cg: CultureGraph, host: str | None) -> str | None:
+    """The publisher the graph's sources from the same site name most often."""
+    if not host:
+        return None
+    rows = cg.query("SELECT ?url ?p WHERE { ?s a cg:Source ; schema:url ?url ; cg:publisherName ?p }",
+                    limit=None).rows
+    names = Counter(str(p) for u, p in rows if urlsplit(str(u)).hostname == host)
+    return min(names, key=lambda n: (-names[n], n)) if names else None
+
+
+def _event(cg: CultureGraph, d: Draft, edition: Mention | None) -> None:
+    base = cg.settings.base_iri
+    if edition is not None:
+        d.event, d.event_exists = edition.entity.id, True
+        if d.series is None:
+            rows = cg.query(f"SELECT ?s WHERE {{ <{base}id/edition/{edition.entity.id}> cg:partOfSeries ?s }}").rows
+            if rows:
+                d.series = Linked(str(rows[0][0]).rsplit("/", 1)[-1], edition.text, edition.score)
+        return
+    if d.series is None or d.start is None:
+        return
+    rows = cg.query(f"SELECT ?e WHERE {{ ?e cg:partOfSeries <{base}id/series/{d.series.id}> ; "
+                    f"cg:startYear {d.start.year} }} ORDER BY ?e").rows
+    if len(rows) == 1:
+        d.event, d.event_exists = str(rows[0][0]).rsplit("/", 1)[-1], True
+        return
+    siblings = [str(r[0]).rsplit("/", 1)[-1] for r in cg.query(
+        f"SELECT ?e ?y WHERE {{ ?e cg:partOfSeries <{base}id/series/{d.series.id}> ; cg:startYear ?y }} "
+        "ORDER BY DESC(?y) ?e").rows]
+    pattern = next((s for s in siblings if re.search(r"(19|20)\d{2}", s)), None)
+    d.event = (re.sub(r"(19|20)\d{2}", str(d.start.year), pattern, count=1) if pattern
+               else f"{d.series.id}-{d.start.year}")
+
+
+def _places(cg: CultureGraph, d: Draft, by_kind: dict[str, list[Mention]]) -> None:
+    base = cg.settings.base_iri
+    cities = by_kind.get("city", [])
+    if cities:
+        c = cities[0]
+        d.city = Linked(c.entity.id, c.text, c.score)
+        rows = cg.query(f"SELECT ?c WHERE {{ <{base}id/city/{c.entity.id}> schema:containedInPlace ?c }}").rows
+        country = str(rows[0][0]).rsplit("/", 1)[-1] if rows else None
+        stated = next((m for m in by_kind.get("country", []) if m.entity.id == country), None)
+        if stated is not None:  # only a country the article names
+            d.country = Linked(stated.entity.id, stated.text, stated.score)
+    venues = by_kind.get("venue", [])
+    if venues:
+        d.venue = Linked(venues[0].entity.id, venues[0].text, venues[0].score)
+
+
+# ------------------------------------------------------------------------------------------------ YAML
+def _q(v: Any) -> str:
+    """A YAML scalar: dates, numbers and ids plain, any other text double-quoted (JSON quoting is YAML)."""
+    if isinstance(v, int | date):
+        return str(v)
+    s = str(v)
+    return s if re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) else json.dumps(s, ensure_ascii=False)
+
+
+def _why(link: Linked) -> str:
+    return f"  # matched {json.dumps(link.text, ensure_ascii=False)} ({link.score:.2f})"
+
+
+def _yaml(d: Draft) -> str:
+    src = d.source["id"]
+    claim = f"sources: [{src}], confidence: low"
+    lines = [f"# Draft made by `culturegraph draft` from {d.article.path.name} (language: {d.article.language}).",
+             "# Every fact cites the article and is `confidence: low`; each record stays `drafted: true` until a",
+             "# person has reviewed it against the article. Then remove the `drafted: true` lines and run",
+             "# `culturegraph draft --check THIS-FILE`, then `culturegraph merge THIS-FILE`.",
+             "sources:", f"  - id: {src}", "    drafted: true"]
+    for key in ("url", "title", "publisher", "language", "date"):
+        if key in d.source:
+            lines.append(f"    {key}: {_q(d.source[key])}")
+    if "url" not in d.source:
+        lines.append("    # url: the article's address (required; give --url)")
+    if "publisher" not in d.source:
+        lines.append("    # publisher: who published the article (required; not recognised from the address)")
+    if d.event is None:
+        lines.append("# no edition drafted: the article names no series the graph knows, or no date")
+        return "\n".join(lines) + "\n" + _new(d)
+    lines += ["editions:"]
+    if d.event_exists:
+        lines.append(f"  # {d.event} is already in the graph: merge adds new records only; copy what is new into it")
+    lines += [f"  - id: {d.event}", "    drafted: true"]
+    if d.series:
+        lines.append(f"    name: {{{d.article.language}: {_q(d.series.text)}}}  # as the article names it")
+        lines.append(f"    series: {d.series.id}" + _why(d.series))
+    lines += [f"    sources: [{src}]", "    confidence: low"]
+    if d.ordinal:
+        said = json.dumps(d.ordinal[1], ensure_ascii=False)
+        lines.append(f"    ordinal: {{value: {d.ordinal[0]}, {claim}}}  # matched {said}")
+    if d.start:
+        note = (f", note: {{en: {_q('year not written; taken from the article date')}}}" if d.year_inferred else "")
+        said = json.dumps(d.date_text, ensure_ascii=False)
+        lines.append(f"    start: {{value: {d.start}, {claim}{note}}}  # matched {said}")
+        if d.end:
+            lines.append(f"    end: {{value: {d.end}, {claim}{note}}}")
+    for key, link in (("host_city", d.city), ("host_country", d.country)):
+        if link:
+            lines.append(f"    {key}: {{value: {link.id}, {claim}}}" + _why(link))
+    if d.venue:
+        lines.append(f"    venue:\n      - {{value: {d.venue.id}, {claim}}}" + _why(d.venue))
+    if d.themes:
+        said = ", ".join(f"{t.id} ({json.dumps(t.text, ensure_ascii=False)})" for t in d.themes)
+        lines.append(f"    themes: [{', '.join(t.id for t in d.themes)}]  # matched {said}")
+    roled = [x for x in d.organisations + d.people if x.role]
+    if roled:
+        lines.append("    participants:")
+        for x in roled:
+            lines.append(f"      - {{who: {x.id}, role: {x.role}, {claim}}}" + _why(x)
+                         + f", role from {json.dumps(x.role_text, ensure_ascii=False)}")
+    unroled = [x for x in d.organisations + d.people if not x.role]
+    if unroled:
+        lines.append("    # also named, with no role stated: " + ", ".join(
+            f"{x.id} ({json.dumps(x.text, ensure_ascii=False)})" for x in unroled))
+    if d.sessions:
+        lines.append("    # sessions, in the article's order (add them as `sessions:` records with their speakers):")
+        lines += [f"    #   {i}. {json.dumps(t, ensure_ascii=False)}" for i, t in enumerate(d.sessions, 1)]
+    return "\n".join(lines) + "\n" + _new(d)
+
+
+def _new(d: Draft) -> str:
+    if not d.new_people:
+        return ""
+    lines = ["people:"]
+    for n, (name, at) in enumerate(d.new_people, 1):
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        rid = slug if re.fullmatch(r"[a-z0-9-]{3,}", slug) else f"draft-person-{n}"
+        lines += [f"  - id: {rid}  # new: not in the graph; from the text at character {at}", "    drafted: true",
+                  f"    name: {{{d.article.language}: {_q(name)}}}", f"    sources: [{d.source['id']}]",
+                  "    confidence: low"]
+    return "\n".join(lines) + "\n"
