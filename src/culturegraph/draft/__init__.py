@@ -86,6 +86,7 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
         d.start, d.end, d.date_text, d.year_inferred = first.start, first.end, first.text, not first.year_stated
     by_kind: dict[str, list[Mention]] = {}
     line_from, line_to = _dateline(art.text, lang)
+    mentions = [_where(art.text, lang, m) for m in mentions]
     for m in mentions:
         if m.entity.kind in ("city", "country", "venue") and line_from <= m.start < line_to:
             continue  # the dateline's city is where the article was written, not where the event is
@@ -102,21 +103,44 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
     if found is not None:
         d.ordinal = (int(found.value), found.text)  # type: ignore[call-overload]
     _places(cg, d, by_kind)
+    # records named in full somewhere (not only by an acronym)
+    seen_full = {m.entity.id for m in mentions if not re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text)}
     for kind, out in (("organisation", d.organisations), ("person", d.people)):
-        seen: set[str] = set()
+        named: dict[str, tuple[Mention, Any]] = {}  # in text order; a later mention may bring the role
         for m in by_kind.get(kind, []):
-            if m.entity.id in seen:
-                continue
-            seen.add(m.entity.id)
             role = role_near(art.text, lang, m.start, m.end, bounds)
-            out.append(Linked(m.entity.id, m.text, m.score, role.value if role else None,  # type: ignore[arg-type]
-                              role.text if role else None))
-    d.sessions = [str(f.value) for f in session_titles(art.text, lang)]
+            if m.entity.id not in named or (named[m.entity.id][1] is None and role is not None):
+                named[m.entity.id] = (named[m.entity.id][0] if m.entity.id in named else m, role)
+        for rid, (m, role) in named.items():
+            if role is None and re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text) and rid not in seen_full:
+                continue  # a bare acronym with no role ("ASEAN member states"): a word, not a participant
+            out.append(Linked(rid, m.text, m.score, role.value if role else None, role.text if role else None))
+    names = [(m.start, m.end) for m in mentions if m.entity.kind in ("series", "edition")]
+    d.sessions = [str(f.value) for f in session_titles(art.text, lang, names)]
     for m in by_kind.get("theme", []):  # topic words the theme list names
         if all(t.id != m.entity.id for t in d.themes):
             d.themes.append(Linked(m.entity.id, m.text, m.score))
     d.new_people = [(str(f.value), f.start) for f in new_people(art.text, lang, [(m.start, m.end) for m in mentions])]
     return d
+
+
+# the words that say "at this place" (a venue, not the organisation of the same name)
+_AT_BEFORE = {"id": re.compile(r"\b(?:di|bertempat di)\s+$", re.I), "en": re.compile(r"\b(?:at|in)\s+(?:the\s+)?$",
+                                                                                     re.I)}
+_AT_AFTER = {"ko": re.compile(r"^\s?(?:에서|에서는)"), "ja": re.compile(r"^\s?(?:で|にて)")}
+
+
+def _where(text: str, lang: str, m: Mention) -> Mention:
+    """A name that is both an organisation and a venue (ACC, the National Gallery Singapore): the venue when
+    the text says it happens there (``di …``, ``at …``, ``…에서``, ``…で``)."""
+    venue = next((e for e in m.others if e.kind == "venue"), None)
+    if m.entity.kind != "organisation" or venue is None:
+        return m
+    before = _AT_BEFORE.get(lang)
+    after = _AT_AFTER.get(lang)
+    if (before and before.search(text[max(0, m.start - 20):m.start])) or (after and after.match(text[m.end:m.end + 4])):
+        return Mention(venue, m.text, m.start, m.end, m.score, (m.entity,))
+    return m
 
 
 def _dateline(text: str, lang: str) -> tuple[int, int]:
@@ -195,8 +219,10 @@ def _places(cg: CultureGraph, d: Draft, by_kind: dict[str, list[Mention]]) -> No
         rows = cg.query(f"SELECT ?c WHERE {{ <{base}id/city/{c.entity.id}> schema:containedInPlace ?c }}").rows
         country = str(rows[0][0]).rsplit("/", 1)[-1] if rows else None
         stated = next((m for m in by_kind.get("country", []) if m.entity.id == country), None)
+        if stated is None:  # a city-state: the city's name is the country's (Singapore)
+            stated = next((m for m in cities if any(e.kind == "country" and e.id == country for e in m.others)), None)
         if stated is not None:  # only a country the article names
-            d.country = Linked(stated.entity.id, stated.text, stated.score)
+            d.country = Linked(country or stated.entity.id, stated.text, stated.score)
     venues = by_kind.get("venue", [])
     if venues:
         d.venue = Linked(venues[0].entity.id, venues[0].text, venues[0].score)

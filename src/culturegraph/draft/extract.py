@@ -73,8 +73,10 @@ _NEW_PERSON["ja"] = re.compile(r"([一-龥ァ-ヴー]{2,8})(?:・[ァ-ヴー]+)?
 _SESSION = {
     "en": re.compile(r"^\s*(?:[-•*]\s*)?Session\s*(\d{1,2})\s*[:.–-]\s*(.+?)\s*$", re.I | re.M),
     "id": re.compile(r"^\s*(?:[-•*]\s*)?Sesi\s*(?:ke-?)?(\d{1,2})\s*[:.–-]\s*(.+?)\s*$", re.I | re.M),
-    "ko": re.compile(r"^\s*(?:[-•*]\s*)?(?:세션|섹션|제)\s*(\d{1,2})\s*(?:부)?\s*[:.–-]?\s*(.+?)\s*$", re.M),
-    "ja": re.compile(r"^\s*(?:[-•*・]\s*)?(?:セッション|第)\s*(\d{1,2})\s*(?:部)?\s*[:：.–-]?\s*(.+?)\s*$", re.M),
+    "ko": re.compile(r"^\s*(?:[-•*]\s*)?(?:(?:세션|섹션)\s*(\d{1,2})|제\s*(\d{1,2})\s*(?:부|분과|세션))"
+                     r"\s*[:.–-]?\s*(.+?)\s*$", re.M),
+    "ja": re.compile(r"^\s*(?:[-•*・]\s*)?(?:セッション\s*(\d{1,2})|第\s*(\d{1,2})\s*(?:部|分科会|セッション))"
+                     r"\s*[:：.–-]?\s*(.+?)\s*$", re.M),
 }
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)")
 
@@ -142,8 +144,34 @@ def new_people(text: str, lang: str, known: list[tuple[int, int]]) -> list[Found
     return out
 
 
-def session_titles(text: str, lang: str) -> list[Found]:
-    """Numbered session lines (``Sesi 1: …``, ``세션 1 …``, ``Session 2 – …``), in their order."""
-    found = [(int(m.group(1)), Found(m.group(2).strip(' "“”「」'), m.group(0).strip(), m.start()))
-             for m in _SESSION[lang].finditer(text)]
-    return [f for _, f in sorted(found, key=lambda x: (x[0], x[1].start))]
+_SESSION_WORDS = {
+    "id": ["sesi", "pidato utama", "pidato kunci", "diskusi panel"],
+    "en": ["session", "keynote", "panel"],
+    "ko": ["분과", "세션", "기조연설", "기조 연설", "기조강연"],
+    "ja": ["セッション", "分科会", "部会", "基調講演"],
+}
+_THEME_WORDS = re.compile(r"(?:theme|tema|テーマ|슬로건|slogan)\W{0,12}$", re.I)
+_QUOTED = re.compile(r"'([^'\n]{4,150})'|\"([^\"\n]{4,150})\"|“([^”\n]{4,150})”|「([^」\n]{2,150})」|‘([^’\n]{4,150})’")
+
+
+def session_titles(text: str, lang: str, skip: list[tuple[int, int]] = ()) -> list[Found]:  # type: ignore[assignment]
+    """Session titles in the article's order: numbered session lines (``Sesi 1: …``, ``Session 2 – …``), and
+    quoted titles in a sentence that speaks of a session or keynote (``분과 '…'``, ``セッション「…」``), except a
+    quoted theme or a quote that is a name in ``skip`` (the event's own name)."""
+    found: dict[int, Found] = {}
+    for m in _SESSION[lang].finditer(text):
+        raw = m.group(m.lastindex or 2)
+        if not _QUOTED.search(raw):
+            found[m.start()] = Found(raw.strip(' "“”「」\''), m.group(0).strip(), m.start())
+    words = _SESSION_WORDS[lang]
+    for a, b in sentences(text):
+        if not any(w in text[a:b].lower() for w in words):
+            continue
+        for q in _QUOTED.finditer(text, a, b):
+            title = next(g for g in q.groups() if g).strip()
+            at = q.start()
+            if _THEME_WORDS.search(text[max(a, at - 30):at]) or any(x <= at < y or at <= x < q.end()
+                                                                    for x, y in skip):
+                continue
+            found.setdefault(at, Found(title, q.group(0), at))
+    return [found[k] for k in sorted(found)]

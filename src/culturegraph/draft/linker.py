@@ -41,6 +41,7 @@ class Mention:
     start: int
     end: int
     score: float
+    others: tuple[Entity, ...] = ()  # other records with this very name (a venue and its organisation)
 
 
 def squash(text: str) -> tuple[str, list[int]]:
@@ -84,9 +85,12 @@ class NameIndex:
             at = flat.find(key)
             while at >= 0:
                 start, end = where[at], where[at + len(key) - 1] + 1
-                best = self._accept(names, text, start, end)
-                if best is not None:
-                    hits.append(Mention(best.entity, text[start:end], start, end, best.score))
+                ok = self._accept(names, text, start, end)
+                if ok:
+                    best = ok[0]
+                    others = tuple(sorted({n.entity for n in ok[1:]} - {best.entity},
+                                          key=lambda e: (KINDS.index(e.kind), e.id)))
+                    hits.append(Mention(best.entity, text[start:end], start, end, best.score, others))
                 at = flat.find(key, at + 1)
         hits.sort(key=lambda m: (-(m.end - m.start), m.start, KINDS.index(m.entity.kind), m.entity.id))
         kept: list[Mention] = []
@@ -98,7 +102,7 @@ class NameIndex:
         return sorted(kept, key=lambda m: m.start)
 
     @staticmethod
-    def _accept(names: list[_Name], text: str, start: int, end: int) -> _Name | None:
+    def _accept(names: list[_Name], text: str, start: int, end: int) -> list[_Name]:
         span = text[start:end]
         ok = []
         for n in names:
@@ -110,9 +114,7 @@ class NameIndex:
                 if len(n.key) <= 4 and span != n.exact:  # an acronym: as written
                     continue
             ok.append(n)
-        if not ok:
-            return None
-        return min(ok, key=lambda n: (-n.score, KINDS.index(n.entity.kind), n.entity.id))
+        return sorted(ok, key=lambda n: (-n.score, KINDS.index(n.entity.kind), n.entity.id))
 
 
 def build_name_index(cg: CultureGraph) -> NameIndex:
