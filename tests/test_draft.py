@@ -54,7 +54,7 @@ def test_the_data_guide_path_on_a_copy_of_the_data(tmp_path: Path) -> None:
                      "url: \"https://example.org/news/forum-2031\"", "date: 2031-10-01"):
         assert expected in text, expected
     assert sum(line.strip() == "drafted: true" for line in text.splitlines()) == 2 and "confidence: low" in text
-    assert "host_country" not in text  # the article does not name the country
+    assert "host_country: {value: sg," in text  # "Singapore" names the city-state's country too
     # merging before the review is refused, and writes nothing
     res = run_cli(*merge_cmd, cwd=root)
     assert res.returncode == 1 and "still marked drafted: true" in res.stderr and "Traceback" not in res.stderr
