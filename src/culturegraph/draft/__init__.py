@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import article_date, find_dates
-from .extract import new_people, ordinal, role_near, sentences, session_titles
+from .extract import new_people, ordinal, roles, sentences, session_titles
 from .linker import Mention, name_index
 from .text import LANGUAGES, Article, DraftError, read_article
 
@@ -105,10 +105,15 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
     _places(cg, d, by_kind)
     # records named in full somewhere (not only by an acronym)
     seen_full = {m.entity.id for m in mentions if not re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text)}
+    agents = [m for m in mentions if m.entity.kind in ("organisation", "person")]
+    found_roles = roles(art.text, lang, [(m.start, m.end) for m in agents], bounds,
+                        {i for i, m in enumerate(agents) if m.entity.kind == "person"})
     for kind, out in (("organisation", d.organisations), ("person", d.people)):
         named: dict[str, tuple[Mention, Any]] = {}  # in text order; a later mention may bring the role
-        for m in by_kind.get(kind, []):
-            role = role_near(art.text, lang, m.start, m.end, bounds)
+        for i, m in enumerate(agents):
+            if m.entity.kind != kind:
+                continue
+            role = found_roles.get(i)
             if m.entity.id not in named or (named[m.entity.id][1] is None and role is not None):
                 named[m.entity.id] = (named[m.entity.id][0] if m.entity.id in named else m, role)
         for rid, (m, role) in named.items():
@@ -218,7 +223,8 @@ def _places(cg: CultureGraph, d: Draft, by_kind: dict[str, list[Mention]]) -> No
         d.city = Linked(c.entity.id, c.text, c.score)
         rows = cg.query(f"SELECT ?c WHERE {{ <{base}id/city/{c.entity.id}> schema:containedInPlace ?c }}").rows
         country = str(rows[0][0]).rsplit("/", 1)[-1] if rows else None
-        stated = next((m for m in by_kind.get("country", []) if m.entity.id == country), None)
+        stated = next((m for m in by_kind.get("country", []) if m.entity.id == country
+                       and min(abs(m.start - c.end), abs(c.start - m.end)) <= 40), None)  # "Kuala Lumpur, Malaysia"
         if stated is None:  # a city-state: the city's name is the country's (Singapore)
             stated = next((m for m in cities if any(e.kind == "country" and e.id == country for e in m.others)), None)
         if stated is not None:  # only a country the article names

@@ -28,35 +28,46 @@ _ORDINAL = {
     "ja": [re.compile(r"第\s?(\d{1,2})\s?回"), re.compile(r"(?<!\d)(\d{1,2})\s?回目")],
 }
 
-#: role key → the words that announce it, per language (the role keys are the ontology's role notations)
+#: role key → the words that announce it, per language (the role keys are the ontology's role notations).
+#: More specific words come first: "sambutan pembukaan" is an opening remark before "sambutan" is a remark.
 ROLE_WORDS: dict[str, dict[str, list[str]]] = {
+    "co-organiser": {"en": ["co-organised", "co-organized", "co-organiser"], "id": ["penyelenggara bersama"],
+                     "ko": ["공동주관", "공동 주관"], "ja": ["共催"]},
     "host": {"en": ["hosted by", "host"], "id": ["tuan rumah", "diselenggarakan oleh", "digelar oleh"],
              "ko": ["주최"], "ja": ["主催"]},
     "organiser": {"en": ["organised by", "organized by", "organiser", "organizer"],
                   "id": ["penyelenggara", "dilaksanakan oleh", "dikelola oleh"], "ko": ["주관"],
                   "ja": ["主管", "運営"]},
-    "co-organiser": {"en": ["co-organised", "co-organized", "co-organiser"], "id": ["penyelenggara bersama"],
-                     "ko": ["공동주관", "공동 주관"], "ja": ["共催"]},
     "sponsor": {"en": ["sponsored by", "sponsor"], "id": ["sponsor", "disponsori"], "ko": ["협찬"], "ja": ["協賛"]},
     "supporter": {"en": ["supported by", "with support from"], "id": ["didukung oleh", "dukungan"],
                   "ko": ["후원"], "ja": ["後援"]},
+    "funder": {"en": ["funded by", "funding from"], "id": ["didanai", "pendanaan"], "ko": ["재원"], "ja": ["資金"]},
     "partner": {"en": ["in partnership with", "partner"], "id": ["bekerja sama dengan", "mitra"],
                 "ko": ["협력"], "ja": ["協力"]},
     "keynote-speaker": {"en": ["keynote"], "id": ["pidato utama", "pembicara utama", "pidato kunci"],
                         "ko": ["기조연설", "기조 연설", "기조강연"], "ja": ["基調講演"]},
-    "moderator": {"en": ["moderator", "moderated", "chaired by"], "id": ["moderator", "dipandu"],
-                  "ko": ["좌장", "사회"], "ja": ["司会", "モデレーター", "座長"]},
-    "panellist": {"en": ["panellist", "panelist", "panel discussion"], "id": ["panelis", "diskusi panel"],
-                  "ko": ["토론자", "토론"], "ja": ["パネリスト", "討論"]},
-    "speaker": {"en": ["speaker", "presentation", "presented", "spoke"], "id": ["pembicara", "narasumber",
-                                                                                 "presentasi"],
-                "ko": ["발표", "연사", "강연"], "ja": ["登壇", "講演", "発表"]},
-    "official-remarks": {"en": ["opening remarks", "welcoming remarks", "welcome address", "remarks"],
-                         "id": ["sambutan", "kata sambutan"], "ko": ["개회사", "환영사", "인사말"],
-                         "ja": ["開会の挨拶", "挨拶", "あいさつ"]},
+    "mentor": {"en": ["mentor"], "id": ["mentor"], "ko": ["멘토"], "ja": ["メンター"]},
+    "mc": {"en": ["emcee", "master of ceremonies", "mc"], "id": ["pembawa acara"], "ko": ["사회자", "MC"],
+           "ja": ["司会"]},
+    "moderator": {"en": ["moderator", "moderated"], "id": ["moderator", "dipandu"], "ko": ["좌장"],
+                  "ja": ["モデレーター", "座長"]},
+    "discussant": {"en": ["discussant"], "id": ["penanggap"], "ko": ["토론자"], "ja": ["討論者"]},
+    "panellist": {"en": ["panellist", "panelist"], "id": ["panelis"], "ko": ["패널"], "ja": ["パネリスト"]},
+    "presenter": {"en": ["presenting", "presenter"], "id": ["presentasi"], "ko": ["발표자"], "ja": ["発表者"]},
+    "speaker": {"en": ["speaker"], "id": ["pembicara", "narasumber"], "ko": ["연사"], "ja": ["登壇", "講演者"]},
+    "opening-remarks": {"en": ["opening address", "opening remarks"], "id": ["sambutan pembukaan"],
+                        "ko": ["개회사"], "ja": ["開会の挨拶", "開会挨拶"]},
     "congratulatory-remarks": {"en": ["congratulatory"], "id": ["ucapan selamat"], "ko": ["축사"], "ja": ["祝辞"]},
-    "attendee": {"en": ["attended", "attendance"], "id": ["dihadiri", "hadir"], "ko": ["참석"], "ja": ["出席"]},
+    "official-remarks": {"en": ["welcoming remarks", "welcome address", "remarks"], "id": ["kata sambutan", "sambutan"],
+                         "ko": ["환영사", "인사말"], "ja": ["挨拶", "あいさつ"]},
+    "attendee": {"en": ["attended"], "id": ["dihadiri"], "ko": ["참석"], "ja": ["出席"]},
 }
+#: roles only a person takes (a talk, a remark, a mentorship), and roles only a body takes (hosting, funding)
+PERSON_ROLES = frozenset({"keynote-speaker", "mentor", "mc", "moderator", "discussant", "panellist", "presenter",
+                          "speaker", "opening-remarks", "congratulatory-remarks", "official-remarks"})
+BODY_ROLES = frozenset({"host", "organiser", "co-organiser", "sponsor", "supporter", "funder", "partner"})
+#: how far (characters) a role word may stand from the name it belongs to
+_REACH = {"id": 80, "en": 80, "ko": 30, "ja": 25}
 _TITLES = {
     "en": r"(?:Minister|Vice Minister|Director(?:-General)?|President|Professor|Prof\.|Dr\.|Mr\.|Ms\.|Mrs\.|"
           r"Ambassador|Secretary-General|Chairman|Chairperson|CEO)",
@@ -113,21 +124,41 @@ def ordinal(text: str, lang: str) -> Found | None:
     return best
 
 
-def role_near(text: str, lang: str, start: int, end: int, bounds: list[tuple[int, int]]) -> Found | None:
-    """The role word nearest a mention at ``start:end`` in its own sentence, if any."""
-    sent = next(((a, b) for a, b in bounds if a <= start < b), (max(0, start - 80), min(len(text), end + 80)))
-    lowered = text[sent[0]:sent[1]].lower()
-    best: tuple[int, Found] | None = None
-    for role, words in ROLE_WORDS.items():
-        for word in words.get(lang, []):
-            for m in re.finditer(re.escape(word.lower()), lowered):
-                at = sent[0] + m.start()
-                if start <= at < end:
+def roles(text: str, lang: str, spans: list[tuple[int, int]], bounds: list[tuple[int, int]],
+          people: set[int] = frozenset()) -> dict[int, Found]:  # type: ignore[assignment]
+    """The role each name at ``spans`` takes: every role word goes to the one name nearest it that can take it
+    (a talk to a person, hosting to a body; ``people`` are the indexes of the persons), in its sentence and
+    within reach (``_REACH``), so one "주최" is not spread over every name around it. Keyed by span index."""
+    lowered = text.lower()
+    words: list[tuple[int, int, str]] = []  # (start, end, role): longest words first, no overlaps
+    taken: list[tuple[int, int]] = []
+    for role, by_lang in ROLE_WORDS.items():
+        for word in by_lang.get(lang, []):
+            w = word.lower()
+            for m in re.finditer(re.escape(w), lowered):
+                a, b = m.start(), m.end()
+                if _latin(w) and ((a and lowered[a - 1].isalnum()) or (b < len(lowered) and lowered[b].isalnum())):
                     continue
-                distance = min(abs(at - end), abs(at + len(word) - start))
-                if best is None or distance < best[0]:
-                    best = (distance, Found(role, text[at:at + len(word)], at))
-    return best[1] if best else None
+                if any(a < y and x < b for x, y in taken) or any(x <= a < y for x, y in spans):
+                    continue
+                taken.append((a, b))
+                words.append((a, b, role))
+    out: dict[int, tuple[int, Found]] = {}
+    for a, b, role in sorted(words):
+        sent = next(((x, y) for x, y in bounds if x <= a < y), (0, len(text)))
+        near = [(min(abs(a - e), abs(s - b)), i) for i, (s, e) in enumerate(spans) if sent[0] <= s < sent[1]
+                and not (role in PERSON_ROLES and i not in people) and not (role in BODY_ROLES and i in people)]
+        near = [(dist, i) for dist, i in near if dist <= _REACH[lang]]
+        if not near:
+            continue
+        dist, i = min(near)
+        if i not in out or dist < out[i][0]:
+            out[i] = (dist, Found(role, text[a:b], a))
+    return {i: f for i, (_, f) in out.items()}
+
+
+def _latin(s: str) -> bool:
+    return all(ord(c) < 0x250 for c in s)
 
 
 def new_people(text: str, lang: str, known: list[tuple[int, int]]) -> list[Found]:
