@@ -105,7 +105,7 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
     _places(cg, d, by_kind)
     # records named in full somewhere (not only by an acronym)
     seen_full = {m.entity.id for m in mentions if not re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text)}
-    agents = [m for m in mentions if m.entity.kind in ("organisation", "person")]
+    agents = [m for m in mentions if m.entity.kind in ("organisation", "person") and not _region(art.text, m)]
     found_roles = roles(art.text, lang, [(m.start, m.end) for m in agents], bounds,
                         {i for i, m in enumerate(agents) if m.entity.kind == "person"})
     for kind, out in (("organisation", d.organisations), ("person", d.people)):
@@ -146,6 +146,16 @@ def _where(text: str, lang: str, m: Mention) -> Mention:
     if (before and before.search(text[max(0, m.start - 20):m.start])) or (after and after.match(text[m.end:m.end + 4])):
         return Mention(venue, m.text, m.start, m.end, m.score, (m.entity,))
     return m
+
+
+# "ASEAN member states", "negara anggota ASEAN", "아세안 10개국", "ASEAN加盟国": a region, not a participant
+_REGION = re.compile(r"member|anggota|negara|countries|states|nations|chairmanship|회원국|\d+\s?개국|국가들|"
+                     r"加盟国|諸国|か国|カ国|各国|의장국", re.I)
+
+
+def _region(text: str, m: Mention) -> bool:
+    """An organisation named like its region (ASEAN) and used as the region's name."""
+    return m.entity.kind == "organisation" and bool(_REGION.search(text[max(0, m.start - 15):m.end + 15]))
 
 
 def _dateline(text: str, lang: str) -> tuple[int, int]:
