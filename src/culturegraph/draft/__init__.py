@@ -154,8 +154,13 @@ _REGION = re.compile(r"member|anggota|negara|countries|states|nations|chairmansh
 
 
 def _region(text: str, m: Mention) -> bool:
-    """An organisation named like its region (ASEAN) and used as the region's name."""
-    return m.entity.kind == "organisation" and bool(_REGION.search(text[max(0, m.start - 15):m.end + 15]))
+    """An organisation named like its region (ASEAN) and used as the region's name, or as part of a compound
+    (``한-아세안``, ``韓・ASEAN``, ``ASEAN-Korea``)."""
+    if m.entity.kind != "organisation":
+        return False
+    before, after = text[max(0, m.start - 15):m.start], text[m.end:m.end + 15]
+    return bool(_REGION.search(before + m.text + after) or re.search(r"(?:한|韓|Korea|Korsel)\s?[-–·・]\s?$", before)
+                or re.match(r"^\s?[-–·・]\s?(?:Korea|ROK|한국|韓)", after))
 
 
 def _dateline(text: str, lang: str) -> tuple[int, int]:

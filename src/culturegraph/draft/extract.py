@@ -32,12 +32,11 @@ _ORDINAL = {
 #: More specific words come first: "sambutan pembukaan" is an opening remark before "sambutan" is a remark.
 ROLE_WORDS: dict[str, dict[str, list[str]]] = {
     "co-organiser": {"en": ["co-organised", "co-organized", "co-organiser"], "id": ["penyelenggara bersama"],
-                     "ko": ["공동주관", "공동 주관"], "ja": ["共催"]},
-    "host": {"en": ["hosted by", "host"], "id": ["tuan rumah", "diselenggarakan oleh", "digelar oleh"],
-             "ko": ["주최"], "ja": ["主催"]},
+                     "ko": ["공동주관", "공동 주관"], "ja": ["共同主管", "共催"]},
+    "host": {"en": ["hosted by", "host"], "id": ["tuan rumah"], "ko": ["주최"], "ja": ["主催"]},
     "organiser": {"en": ["organised by", "organized by", "organiser", "organizer"],
-                  "id": ["penyelenggara", "dilaksanakan oleh", "dikelola oleh"], "ko": ["주관"],
-                  "ja": ["主管", "運営"]},
+                  "id": ["diselenggarakan oleh", "penyelenggara", "dilaksanakan oleh", "dikelola oleh"],
+                  "ko": ["주관"], "ja": ["主管", "運営"]},
     "sponsor": {"en": ["sponsored by", "sponsor"], "id": ["sponsor", "disponsori"], "ko": ["협찬"], "ja": ["協賛"]},
     "supporter": {"en": ["supported by", "with support from"], "id": ["didukung oleh", "dukungan"],
                   "ko": ["후원"], "ja": ["後援"]},
@@ -144,17 +143,39 @@ def roles(text: str, lang: str, spans: list[tuple[int, int]], bounds: list[tuple
                 taken.append((a, b))
                 words.append((a, b, role))
     out: dict[int, tuple[int, Found]] = {}
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
     for a, b, role in sorted(words):
         sent = next(((x, y) for x, y in bounds if x <= a < y), (0, len(text)))
-        near = [(min(abs(a - e), abs(s - b)), i) for i, (s, e) in enumerate(spans) if sent[0] <= s < sent[1]
-                and not (role in PERSON_ROLES and i not in people) and not (role in BODY_ROLES and i in people)]
+
+        def fits(i: int, role: str = role, sent: tuple[int, int] = sent) -> bool:
+            return (sent[0] <= spans[i][0] < sent[1] and not (role in PERSON_ROLES and i not in people)
+                    and not (role in BODY_ROLES and i in people))
+
+        near = [(min(abs(a - spans[i][1]), abs(spans[i][0] - b)), i) for i in range(len(spans)) if fits(i)]
         near = [(dist, i) for dist, i in near if dist <= _REACH[lang]]
         if not near:
             continue
         dist, i = min(near)
-        if i not in out or dist < out[i][0]:
-            out[i] = (dist, Found(role, text[a:b], a))
+        found = Found(role, text[a:b], a)
+        # a list of names joined by commas and "and" shares the role ("oleh A, B, dan C", "A와 B가 공동 주관")
+        group = [i]
+        step = 1 if spans[i][0] >= b else -1
+        k = order.index(i)
+        while 0 <= k + step < len(order):
+            j = order[k + step]
+            x, y = (spans[order[k]][1], spans[j][0]) if step == 1 else (spans[j][1], spans[order[k]][0])
+            if not fits(j) or not _JOIN.fullmatch(text[x:y]):
+                break
+            group.append(j)
+            k += step
+        for g in group:
+            if g not in out or dist < out[g][0]:
+                out[g] = (dist, found)
     return {i: f for i, (_, f) in out.items()}
+
+
+# what may stand between two names of one list: commas, "and", a parenthesised acronym
+_JOIN = re.compile(r"(?:\s*\([^()]{1,60}\))?\s*(?:,|、|，|·)?\s*(?:dan|and|serta|및|과|와|と|および)?\s*", re.I)
 
 
 def _latin(s: str) -> bool:
