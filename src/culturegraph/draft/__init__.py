@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import article_date, find_dates
-from .extract import new_people, ordinal, roles, sentences, session_titles
+from .extract import new_people, ordinal, position, roles, sentences, session_titles
 from .linker import Mention, name_index
 from .text import LANGUAGES, Article, DraftError, read_article
 
@@ -39,6 +39,7 @@ class Linked:
     score: float
     role: str | None = None
     role_text: str | None = None
+    position: str | None = None
 
 
 @dataclass
@@ -106,6 +107,7 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
     # records named in full somewhere (not only by an acronym)
     seen_full = {m.entity.id for m in mentions if not re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text)}
     agents = [m for m in mentions if m.entity.kind in ("organisation", "person") and not _region(art.text, m)]
+    spans = [(m.start, m.end) for m in mentions]
     found_roles = roles(art.text, lang, [(m.start, m.end) for m in agents], bounds,
                         {i for i, m in enumerate(agents) if m.entity.kind == "person"})
     for kind, out in (("organisation", d.organisations), ("person", d.people)):
@@ -119,7 +121,9 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
         for rid, (m, role) in named.items():
             if role is None and re.fullmatch(r"[A-Z0-9&-]{2,6}", m.text) and rid not in seen_full:
                 continue  # a bare acronym with no role ("ASEAN member states"): a word, not a participant
-            out.append(Linked(rid, m.text, m.score, role.value if role else None, role.text if role else None))
+            post = position(art.text, lang, m.start, m.end, spans) if kind == "person" else None
+            out.append(Linked(rid, m.text, m.score, role.value if role else None, role.text if role else None,
+                              str(post.value) if post else None))
     names = [(m.start, m.end) for m in mentions if m.entity.kind in ("series", "edition")]
     d.sessions = [str(f.value) for f in session_titles(art.text, lang, names)]
     for m in by_kind.get("theme", []):  # topic words the theme list names
@@ -309,7 +313,8 @@ def _yaml(d: Draft) -> str:
     if roled:
         lines.append("    participants:")
         for x in roled:
-            lines.append(f"      - {{who: {x.id}, role: {x.role}, {claim}}}" + _why(x)
+            post = f", position: {{{d.article.language}: {_q(x.position)}}}" if x.position else ""
+            lines.append(f"      - {{who: {x.id}, role: {x.role}{post}, {claim}}}" + _why(x)
                          + f", role from {json.dumps(x.role_text, ensure_ascii=False)}")
     unroled = [x for x in d.organisations + d.people if not x.role]
     if unroled:

@@ -182,6 +182,29 @@ def _latin(s: str) -> bool:
     return all(ord(c) < 0x250 for c in s)
 
 
+_APPOSITIVE = re.compile(r"^,\s+(?:(?:a|an|the|seorang)\s+)?([^,.;()\n]{3,90}?)"
+                         r"(?=,|\.|;|\s(?:will|is|was|who|akan|yang)\b)")
+_TITLE_AFTER = {
+    "ko": re.compile(r"^\s?(장관|차관|원장|교수|대사|사무총장|대표|감독|이사장|관장|국장|위원장|총장|회장|"
+                     r"실장|연구위원|학장|작가)"),
+    "ja": re.compile(r"^\s?([一-龥ァ-ヴー]{0,12}(?:大臣|長官|院長|教授|大使|事務総長|代表|室長|学長|監督))"),
+}
+
+
+def position(text: str, lang: str, start: int, end: int, names: list[tuple[int, int]]) -> Found | None:
+    """The position a person's name carries as the article states it: an appositive after it (``Lee Yoong
+    Yoong, head of external relations at the ASEAN Secretariat, will …``) or a title right after it (``이교구
+    교수``, ``ユン・ヤンス国際文化広報政策室長``). Nothing when the words hold another name (a list of names)."""
+    pattern = _TITLE_AFTER.get(lang, _APPOSITIVE)
+    m = pattern.match(text[end:end + 120])
+    if m is None:
+        return None
+    a, b = end + m.start(1), end + m.end(1)
+    if any(a <= x < b for x, _ in names):
+        return None
+    return Found(m.group(1).strip(), m.group(1), a)
+
+
 def new_people(text: str, lang: str, known: list[tuple[int, int]]) -> list[Found]:
     """Names with a title before (Latin script) or after (Hangul, CJK) them that no linked name covers."""
     out: list[Found] = []
