@@ -48,25 +48,30 @@ def test_the_data_guide_path_on_a_copy_of_the_data(tmp_path: Path) -> None:
     draft = root / "drafts" / "forum-2031.yaml"
     text = draft.read_text(encoding="utf-8")
     # what the article states, linked to the graph, each fact cited and low-confidence
-    for expected in ("  - id: forum-2031", "series: aki-forum", "ordinal: {value: 12,", "start: {value: 2031-11-14,",
+    for expected in ("edition:\n  id: forum-2031", "series: aki-forum", "ordinal: {value: 12,", "start: {value: 2031-11-14,",
                      "end: {value: 2031-11-15,", "host_city: {value: singapore,", "who: mcst, role: host",
-                     "who: kofice, role: organiser", "themes: [cultural-heritage]", '"Culture and the sea"',
+                     "who: kofice, role: organiser", "themes: [cultural-heritage]",
+                     '  - id: forum-2031-s1', 'title: {en: "Culture and the sea"}', "order: {value: 2,",
                      "url: \"https://example.org/news/forum-2031\"", "date: 2031-10-01"):
         assert expected in text, expected
-    assert sum(line.strip() == "drafted: true" for line in text.splitlines()) == 2 and "confidence: low" in text
+    assert sum(line.strip() == "drafted: true" for line in text.splitlines()) == 4 and "confidence: low" in text
     assert "host_country: {value: sg," in text  # "Singapore" names the city-state's country too
     # merging before the review is refused, and writes nothing
     res = run_cli(*merge_cmd, cwd=root)
     assert res.returncode == 1 and "still marked drafted: true" in res.stderr and "Traceback" not in res.stderr
     assert _data_digest(root) == before
-    # the review: the publisher the drafter could not recognise, then the drafted marks go
+    # the review: the publisher the drafter could not recognise, a theme for the session whose title names
+    # none, then the drafted marks go
     reviewed = text.replace("    # publisher: who published the article (required; not recognised from the address)",
                             "    publisher: Example News")
+    reviewed = reviewed.replace("    # themes: [...]  (no theme of the list is named in its title: choose them)",
+                                "    themes: [cultural-cooperation]")
     draft.write_text("\n".join(line for line in reviewed.splitlines() if line.strip() != "drafted: true") + "\n",
                      encoding="utf-8")
     res = run_cli(*check_cmd, cwd=root)
     assert res.returncode == 0, res.stderr
-    assert "conforms when merged" in res.stdout and "editions: forum-2031" in res.stdout
+    assert "conforms when merged" in res.stdout and "edition: forum-2031" in res.stdout
+    assert "sessions: forum-2031-s1, forum-2031-s2 → " in res.stdout
     assert _data_digest(root) == before  # a check writes nothing
     res = run_cli(*merge_cmd, cwd=root)
     assert res.returncode == 0, res.stderr
@@ -78,6 +83,10 @@ def test_the_data_guide_path_on_a_copy_of_the_data(tmp_path: Path) -> None:
                     "?src schema:url <https://example.org/news/forum-2031> }").rows
     assert [tuple(str(v) for v in r) for r in rows] == [
         ("2031-11-14", "2031-11-15", "12", "https://w3id.org/culturegraph/id/city/singapore")]
+    sessions = cg.query("SELECT ?o ?t WHERE { ?s cg:partOfEdition edition:forum-2031 ; cg:order ?o ; rdfs:label ?t } "
+                        "ORDER BY ?o").rows
+    assert [(int(o), str(t)) for o, t in sessions] == [(1, "Culture and the sea"),
+                                                        (2, "Cultural heritage in the digital age")]
 
 
 def test_check_reports_problems_with_the_drafts_file_and_line(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ draft as if merged and merging it: :mod:`.merge`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,12 +61,16 @@ class Draft:
     organisations: list[Linked] = field(default_factory=list)
     people: list[Linked] = field(default_factory=list)
     sessions: list[str] = field(default_factory=list)
+    session_themes: list[list[str]] = field(default_factory=list)  # theme ids each session title names
+    forum: bool = False  # its series' editions are forum events: written as edition + sessions
     themes: list[Linked] = field(default_factory=list)
     new_people: list[tuple[str, int]] = field(default_factory=list)
 
     def to_yaml(self) -> str:
         """The draft in the data folder's YAML, with what each link matched as comments."""
-        return _yaml(self)
+        from .render import render
+
+        return render(self)
 
 
 def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang: str = "auto") -> Draft:
@@ -125,7 +128,15 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
             out.append(Linked(rid, m.text, m.score, role.value if role else None, role.text if role else None,
                               str(post.value) if post else None))
     names = [(m.start, m.end) for m in mentions if m.entity.kind in ("series", "edition")]
-    d.sessions = [str(f.value) for f in session_titles(art.text, lang, names)]
+    for f in session_titles(art.text, lang, names):
+        title = str(f.value)
+        at = art.text.find(title, f.start)
+        d.sessions.append(title)
+        d.session_themes.append(sorted({m.entity.id for m in mentions if m.entity.kind == "theme"
+                                        and at <= m.start < at + len(title)}))
+    if d.series is not None:
+        d.forum = bool(cg.query(f"ASK {{ ?e cg:partOfSeries <{cg.settings.base_iri}id/series/{d.series.id}> ; "
+                                "a cg:ForumEvent }").boolean)
     for m in by_kind.get("theme", []):  # topic words the theme list names
         if all(t.id != m.entity.id for t in d.themes):
             d.themes.append(Linked(m.entity.id, m.text, m.score))
@@ -251,89 +262,3 @@ def _places(cg: CultureGraph, d: Draft, by_kind: dict[str, list[Mention]]) -> No
     venues = by_kind.get("venue", [])
     if venues:
         d.venue = Linked(venues[0].entity.id, venues[0].text, venues[0].score)
-
-
-# ------------------------------------------------------------------------------------------------ YAML
-def _q(v: Any) -> str:
-    """A YAML scalar: dates, numbers and ids plain, any other text double-quoted (JSON quoting is YAML)."""
-    if isinstance(v, int | date):
-        return str(v)
-    s = str(v)
-    return s if re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) else json.dumps(s, ensure_ascii=False)
-
-
-def _why(link: Linked) -> str:
-    return f"  # matched {json.dumps(link.text, ensure_ascii=False)} ({link.score:.2f})"
-
-
-def _yaml(d: Draft) -> str:
-    src = d.source["id"]
-    claim = f"sources: [{src}], confidence: low"
-    lines = [f"# Draft made by `culturegraph draft` from {d.article.path.name} (language: {d.article.language}).",
-             "# Every fact cites the article and is `confidence: low`; each record stays `drafted: true` until a",
-             "# person has reviewed it against the article. Then remove the `drafted: true` lines and run",
-             "# `culturegraph draft --check THIS-FILE`, then `culturegraph merge THIS-FILE`.",
-             "sources:", f"  - id: {src}", "    drafted: true"]
-    for key in ("url", "title", "publisher", "language", "date"):
-        if key in d.source:
-            lines.append(f"    {key}: {_q(d.source[key])}")
-    if "url" not in d.source:
-        lines.append("    # url: the article's address (required; give --url)")
-    if "publisher" not in d.source:
-        lines.append("    # publisher: who published the article (required; not recognised from the address)")
-    if d.event is None:
-        lines.append("# no edition drafted: the article names no series the graph knows, or no date")
-        return "\n".join(lines) + "\n" + _new(d)
-    lines += ["editions:"]
-    if d.event_exists:
-        lines.append(f"  # {d.event} is already in the graph: merge adds new records only; copy what is new into it")
-    lines += [f"  - id: {d.event}", "    drafted: true"]
-    if d.series:
-        lines.append(f"    name: {{{d.article.language}: {_q(d.series.text)}}}  # as the article names it")
-        lines.append(f"    series: {d.series.id}" + _why(d.series))
-    lines += [f"    sources: [{src}]", "    confidence: low"]
-    if d.ordinal:
-        said = json.dumps(d.ordinal[1], ensure_ascii=False)
-        lines.append(f"    ordinal: {{value: {d.ordinal[0]}, {claim}}}  # matched {said}")
-    if d.start:
-        note = (f", note: {{en: {_q('year not written; taken from the article date')}}}" if d.year_inferred else "")
-        said = json.dumps(d.date_text, ensure_ascii=False)
-        lines.append(f"    start: {{value: {d.start}, {claim}{note}}}  # matched {said}")
-        if d.end:
-            lines.append(f"    end: {{value: {d.end}, {claim}{note}}}")
-    for key, link in (("host_city", d.city), ("host_country", d.country)):
-        if link:
-            lines.append(f"    {key}: {{value: {link.id}, {claim}}}" + _why(link))
-    if d.venue:
-        lines.append(f"    venue:\n      - {{value: {d.venue.id}, {claim}}}" + _why(d.venue))
-    if d.themes:
-        said = ", ".join(f"{t.id} ({json.dumps(t.text, ensure_ascii=False)})" for t in d.themes)
-        lines.append(f"    themes: [{', '.join(t.id for t in d.themes)}]  # matched {said}")
-    roled = [x for x in d.organisations + d.people if x.role]
-    if roled:
-        lines.append("    participants:")
-        for x in roled:
-            post = f", position: {{{d.article.language}: {_q(x.position)}}}" if x.position else ""
-            lines.append(f"      - {{who: {x.id}, role: {x.role}{post}, {claim}}}" + _why(x)
-                         + f", role from {json.dumps(x.role_text, ensure_ascii=False)}")
-    unroled = [x for x in d.organisations + d.people if not x.role]
-    if unroled:
-        lines.append("    # also named, with no role stated: " + ", ".join(
-            f"{x.id} ({json.dumps(x.text, ensure_ascii=False)})" for x in unroled))
-    if d.sessions:
-        lines.append("    # sessions, in the article's order (add them as `sessions:` records with their speakers):")
-        lines += [f"    #   {i}. {json.dumps(t, ensure_ascii=False)}" for i, t in enumerate(d.sessions, 1)]
-    return "\n".join(lines) + "\n" + _new(d)
-
-
-def _new(d: Draft) -> str:
-    if not d.new_people:
-        return ""
-    lines = ["people:"]
-    for n, (name, at) in enumerate(d.new_people, 1):
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        rid = slug if re.fullmatch(r"[a-z0-9-]{3,}", slug) else f"draft-person-{n}"
-        lines += [f"  - id: {rid}  # new: not in the graph; from the text at character {at}", "    drafted: true",
-                  f"    name: {{{d.article.language}: {_q(name)}}}", f"    sources: [{d.source['id']}]",
-                  "    confidence: low"]
-    return "\n".join(lines) + "\n"

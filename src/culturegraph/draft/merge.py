@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _DRAFTED = re.compile(r"^(\s*)drafted:\s*true\s*(#.*)?$")
 _TOP = re.compile(r"^([A-Za-z_][\w-]*):\s*(#.*)?$")
 _ITEM = re.compile(r"^  - id:\s*([a-z0-9][a-z0-9-]*)", re.M)
+_SINGLE = re.compile(r"^  id:\s*([a-z0-9][a-z0-9-]*)", re.M)  # a section holding one record (edition:)
 #: the data file a section's records go to when no file holds a related record
 HOME = {"sources": "sources.yaml", "people": "people.yaml", "organisations": "organisations.yaml",
         "cities": "places.yaml", "venues": "places.yaml", "countries": "places.yaml", "themes": "themes.yaml"}
@@ -62,17 +63,20 @@ def plan(cg: CultureGraph, draft: Path) -> tuple[Plan, list[str]]:
     p = Plan(draft)
     record = "?"
     for i, line in enumerate(lines):
-        if (m := _ITEM.match(line)) is not None:
+        if (m := _ITEM.match(line) or _SINGLE.match(line)) is not None:
             record = m.group(1)
         if _DRAFTED.match(line):
             p.still_drafted.append((i + 1, record))
             lines[i] = ""
     files = sorted(cg.data_dir.rglob("*.yaml"))
     for section, (a, b) in _sections(lines).items():
-        ids = [m.group(1) for line in lines[a + 1:b] if (m := _ITEM.match(line))]
+        ids = [m.group(1) for line in lines[a + 1:b] if (m := _ITEM.match(line) or _SINGLE.match(line))]
         if not ids:
             continue
         p.added[section] = ids
+        if section == "sessions" and "edition" in p.targets:  # a forum edition's sessions live in its file
+            p.targets[section] = p.targets["edition"]
+            continue
         p.targets[section] = _target(cg, section, "\n".join(lines[a:b]), files)
     return p, lines
 
@@ -84,11 +88,11 @@ def _target(cg: CultureGraph, section: str, block: str, files: list[Path]) -> Pa
         same = [f for f in files
                 if re.search(rf"^\s+series:\s*{re.escape(series.group(1))}\b", f.read_text(encoding="utf-8"), re.M)]
         for f in same:
-            if f in holding:
+            if f in holding and section != "edition":  # one edition per file: never into another's
                 return f
         if same:  # one file per edition (data/editions/2025.yaml): a new file beside them, named by its year
             year = re.search(r"^\s+start:.*?\b((?:19|20)\d{2})-", block, re.M)
-            rid = _ITEM.search(block)
+            rid = _ITEM.search(block) or _SINGLE.search(block)
             name = f"{year.group(1)}.yaml" if year else f"{rid.group(1) if rid else section}.yaml"
             target = same[0].parent / name
             return target if not target.exists() else same[0].parent / f"{rid.group(1) if rid else section}.yaml"
