@@ -49,7 +49,8 @@ def test_the_data_guide_path_on_a_copy_of_the_data(tmp_path: Path) -> None:
     text = draft.read_text(encoding="utf-8")
     # what the article states, linked to the graph, each fact cited and low-confidence
     for expected in ("edition:\n  id: forum-2031", "series: aki-forum", "ordinal: {value: 12,",
-                     "start: {value: 2031-11-14,", "end: {value: 2031-11-15,", "host_city: {value: singapore,", "who: mcst, role: host",
+                     "start: {value: 2031-11-14,", "end: {value: 2031-11-15,", "host_city: {value: singapore,",
+                     "who: mcst, role: host",
                      "who: kofice, role: organiser", "themes: [cultural-heritage]",
                      '  - id: forum-2031-s1', 'title: {en: "Culture and the sea"}', "order: {value: 2,",
                      "url: \"https://example.org/news/forum-2031\"", "date: 2031-10-01"):
