@@ -170,3 +170,16 @@ def test_linking_tolerates_spelling_spacing_order_and_particles(cg: CultureGraph
     # overlapping names: the longest wins
     longest = idx.find("the ASEAN-Korea Centre said")
     assert [(m.entity.kind, m.entity.id) for m in longest] == [("organisation", "asean-korea-centre")]
+
+
+def test_names_the_graph_does_not_know_become_new_records(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "real", ROOT / "data")
+    (root / "a.txt").write_text(
+        "SEOUL, 2 March 2031 — The 12th ASEAN-KOREA Innovative Culture Forum opens on 9 March 2031 in Busan.\n"
+        "Minister Hana Example will give the opening remarks, and the Example Arts Foundation is a partner.\n",
+        encoding="utf-8")
+    res = run_cli("draft", "a.txt", "-o", "-", cwd=root)
+    assert res.returncode == 0, res.stderr
+    assert '  - id: hana-example  # new: not in the graph; "Hana Example"' in res.stdout
+    assert '  - id: example-arts-foundation  # new: not in the graph; "Example Arts Foundation"' in res.stdout
+    assert "host_city: {value: busan," in res.stdout  # the dateline's Seoul is not the host city

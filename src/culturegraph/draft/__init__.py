@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import article_date, find_dates
-from .extract import new_people, ordinal, position, roles, sentences, session_titles
+from .extract import new_bodies, new_people, ordinal, position, roles, sentences, session_titles
 from .linker import Mention, name_index
 from .text import LANGUAGES, Article, DraftError, read_article
 
@@ -65,6 +65,7 @@ class Draft:
     forum: bool = False  # its series' editions are forum events: written as edition + sessions
     themes: list[Linked] = field(default_factory=list)
     new_people: list[tuple[str, int]] = field(default_factory=list)
+    new_bodies: list[tuple[str, int]] = field(default_factory=list)
 
     def to_yaml(self) -> str:
         """The draft in the data folder's YAML, with what each link matched as comments."""
@@ -140,7 +141,10 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
     for m in by_kind.get("theme", []):  # topic words the theme list names
         if all(t.id != m.entity.id for t in d.themes):
             d.themes.append(Linked(m.entity.id, m.text, m.score))
-    d.new_people = [(str(f.value), f.start) for f in new_people(art.text, lang, [(m.start, m.end) for m in mentions])]
+    known = [(m.start, m.end) for m in mentions]
+    d.new_people = [(str(f.value), f.start) for f in new_people(art.text, lang, known)]
+    d.new_bodies = [(str(f.value), f.start) for f in new_bodies(art.text, lang, known + [
+        (at, at + len(name)) for name, at in d.new_people])]
     return d
 
 

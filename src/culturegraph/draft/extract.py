@@ -205,6 +205,35 @@ def position(text: str, lang: str, start: int, end: int, names: list[tuple[int, 
     return Found(m.group(1).strip(), m.group(1), a)
 
 
+_CAP = r"[A-Z][\w'’&.-]*"
+_NEW_BODY = {
+    "en": re.compile(rf"\b((?:{_CAP}\s(?:of\s(?:the\s)?|for\s(?:the\s)?|and\s)?){{0,5}}"
+                     r"(?:Foundation|Ministry|University|Centre|Center|Council|Agency|Commission|Institute|Museum|"
+                     r"Gallery|Association|Network|School|Festival Committee)"
+                     rf"(?:\s(?:of|for)\s(?:the\s)?{_CAP}(?:\s{_CAP}){{0,4}})?)"),
+    "id": re.compile(rf"\b((?:Kementerian|Yayasan|Universitas|Badan|Asosiasi|Lembaga|Dewan|Komisi|Pusat|Institut|"
+                     rf"Museum|Galeri)(?:\s(?:dan\s)?{_CAP}){{1,6}})"),
+    "ko": re.compile(r"(?<![가-힣])([가-힣]{2,12}(?:재단|진흥원|위원회|협회|대학교|박물관|미술관|센터|연구원|공사))"),
+    "ja": re.compile(r"([一-龥ァ-ヴー]{2,12}(?:財団|振興院|委員会|協会|大学|美術館|博物館|センター|研究院))"),
+}
+
+
+def new_bodies(text: str, lang: str, known: list[tuple[int, int]]) -> list[Found]:
+    """Names of bodies (a ministry, a foundation, a university …) that no linked name covers."""
+    out: list[Found] = []
+    seen: set[str] = set()
+    for m in _NEW_BODY[lang].finditer(text):
+        lead = re.match(r"(?:The|A|An)\s+", m.group(1))
+        name = m.group(1)[lead.end() if lead else 0:].strip()
+        a = m.start(1) + (lead.end() if lead else 0)
+        b = a + len(name)
+        if name in seen or any(not (b <= x or a >= y) for x, y in known):
+            continue
+        seen.add(name)
+        out.append(Found(name, name, a))
+    return out
+
+
 def new_people(text: str, lang: str, known: list[tuple[int, int]]) -> list[Found]:
     """Names with a title before (Latin script) or after (Hangul, CJK) them that no linked name covers."""
     out: list[Found] = []

@@ -118,13 +118,16 @@ def _session(d: Draft, src: str, n: int, title: str, themes: list[str]) -> list[
 
 
 def _new(d: Draft) -> str:
-    if not d.new_people:
-        return ""
-    lines = ["people:"]
-    for n, (name, at) in enumerate(d.new_people, 1):
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        rid = slug if re.fullmatch(r"[a-z0-9-]{3,}", slug) else f"draft-person-{n}"
-        lines += [f"  - id: {rid}  # new: not in the graph; from the text at character {at}", "    drafted: true",
-                  f"    name: {{{d.article.language}: {_q(name)}}}", f"    sources: [{d.source['id']}]",
-                  "    confidence: low"]
-    return "\n".join(lines) + "\n"
+    """Records for the names the graph does not know yet, each with the place in the text it came from."""
+    out: list[str] = []
+    for section, names, prefix in (("people", d.new_people, "person"), ("organisations", d.new_bodies, "org")):
+        if not names:
+            continue
+        out.append(f"{section}:")
+        for n, (name, at) in enumerate(names, 1):
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            rid = slug if re.fullmatch(r"[a-z0-9-]{3,60}", slug) else f"draft-{prefix}-{n}"
+            out += [f"  - id: {rid}  # new: not in the graph; {json.dumps(name, ensure_ascii=False)} at character {at}",
+                    "    drafted: true", f"    name: {{{d.article.language}: {_q(name)}}}",
+                    f"    sources: [{d.source['id']}]", "    confidence: low"]
+    return "\n".join(out) + "\n" if out else ""
