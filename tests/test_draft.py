@@ -183,3 +183,21 @@ def test_names_the_graph_does_not_know_become_new_records(tmp_path: Path) -> Non
     assert '  - id: hana-example  # new: not in the graph; "Hana Example"' in res.stdout
     assert '  - id: example-arts-foundation  # new: not in the graph; "Example Arts Foundation"' in res.stdout
     assert "host_city: {value: busan," in res.stdout  # the dateline's Seoul is not the host city
+
+
+@pytest.mark.parametrize(("tail", "message"), [
+    ("people:\n  - id: p1\n    name: {en: [unclosed\n", "YAML syntax error"),
+    ("people:\n  - id: p1\n    name: {en: Fine}\n", "langauge"),
+])
+def test_a_broken_draft_is_reported_at_its_own_line(tmp_path: Path, tail: str, message: str) -> None:
+    root = copy_project(tmp_path / "mini")
+    (root / "drafts").mkdir()
+    bad = root / "drafts" / "bad.yaml"
+    bad.write_text("sources:\n  - id: s1\n    url: https://example.org/a\n    publisher: X\n    langauge: en\n" + tail,
+                   encoding="utf-8")
+    before = _data_digest(root)
+    for cmd in (("draft", "--check"), ("merge",)):
+        res = run_cli(*cmd, "drafts/bad.yaml", cwd=root)
+        assert res.returncode == 1 and "Traceback" not in res.stderr
+        assert re.search(r"drafts/bad\.yaml:\d+(:\d+)?: .*" + message, res.stderr), res.stderr
+    assert _data_digest(root) == before
