@@ -47,6 +47,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .draft_page import draft_routes
 from .errors import CultureGraphError, NotFound, QueryError
 from .http_limits import VIEW_CSP, HardeningHeaders
 from .settings import Settings
@@ -421,6 +422,7 @@ def create_app(cg: Any, settings: Settings | None = None, *, queue_limit: int | 
         Route("/store", graph_store, methods=["GET", "HEAD"]),
         *site_routes(cg, page, lambda request: request_lang(request, st.default_lang)),  # /search, /views
         *publishing_routes(cg, page),  # /.well-known/void, /catalog, /context.jsonld, /release/… (export/routes.py)
+        *draft_routes(cg, page),  # /draft: a pasted article → its reviewable draft (draft_page.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers: dict[Any, Any] = {CultureGraphError: on_error, HTTPException: on_error, Exception: on_error}

@@ -42,18 +42,38 @@ SHELL_UI = {
            "search_hint": "a name: organisation, person, programme, place…", "explore": "Explore",
            "query": "Query", "data": "Data", "no_match": "No name matches.", "closest": "Closest names:",
            "views_intro": "Networks and timelines drawn from the graph; each works offline and prints as a brief.",
-           "language": "language"},
+           "language": "language", "draft": "Draft from an article",
+           "draft_intro": "Paste a press release or news article (Indonesian, Korean, English or Japanese) that "
+                          "announces an event: you get its records as a draft to review, linked to what the graph "
+                          "knows. Nothing is stored or fetched.",
+           "draft_article": "Article text", "draft_url": "Address of the article", "draft_button": "Draft",
+           "draft_download": "Download YAML",
+           "draft_review": "Every fact cites the article and is marked confidence: low and drafted: true. Review "
+                           "it against the article, then check and merge it as data/README.md shows."},
     "ko": {"tagline": "한-아세안 문화 협력 지식 그래프", "search": "검색",
            "search_hint": "이름: 기관, 인물, 사업, 장소…", "explore": "둘러보기", "query": "질의", "data": "데이터",
            "no_match": "일치하는 이름이 없습니다.", "closest": "가장 가까운 이름:",
            "views_intro": "그래프에서 그린 네트워크와 연표입니다. 모두 오프라인으로 열리고 요약본으로 인쇄됩니다.",
-           "language": "언어"},
+           "language": "언어", "draft": "기사로 초안 만들기",
+           "draft_intro": "행사를 알리는 보도자료나 기사(인도네시아어, 한국어, 영어, 일본어)를 붙여 넣으면 그래프가 "
+                          "아는 기록과 연결된 초안을 검토용으로 만듭니다. 아무것도 저장하거나 내려받지 않습니다.",
+           "draft_article": "기사 본문", "draft_url": "기사 주소", "draft_button": "초안 만들기",
+           "draft_download": "YAML 내려받기",
+           "draft_review": "모든 사실은 기사를 출처로 하며 confidence: low, drafted: true로 표시됩니다. 기사와 대조해 "
+                           "검토한 뒤 data/README.md대로 확인하고 병합하세요."},
     "id": {"tagline": "Graf pengetahuan kerja sama budaya ASEAN-Korea", "search": "Cari",
            "search_hint": "nama: organisasi, orang, program, tempat…", "explore": "Jelajahi", "query": "Kueri",
            "data": "Data", "no_match": "Tidak ada nama yang cocok.", "closest": "Nama terdekat:",
            "views_intro": "Jaringan dan linimasa dari graf; semuanya berfungsi luring dan dapat dicetak sebagai "
                           "ringkasan.",
-           "language": "bahasa"},
+           "language": "bahasa", "draft": "Draf dari artikel",
+           "draft_intro": "Tempel siaran pers atau artikel berita (Indonesia, Korea, Inggris, atau Jepang) yang "
+                          "mengumumkan sebuah acara: catatannya menjadi draf untuk ditinjau, terhubung dengan yang "
+                          "sudah ada di graf. Tidak ada yang disimpan atau diunduh.",
+           "draft_article": "Teks artikel", "draft_url": "Alamat artikel", "draft_button": "Buat draf",
+           "draft_download": "Unduh YAML",
+           "draft_review": "Setiap fakta mengutip artikel dan ditandai confidence: low serta drafted: true. "
+                           "Tinjau dengan artikelnya, lalu periksa dan gabungkan seperti di data/README.md."},
 }
 KIND_NAMES = {
     "en": {"organisation": "Organisations", "person": "People", "series": "Programmes with editions",

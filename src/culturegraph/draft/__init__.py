@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .dates import article_date, find_dates
 from .extract import new_bodies, new_people, ordinal, position, roles, sentences, session_titles
 from .linker import Mention, name_index
-from .text import LANGUAGES, Article, DraftError, read_article
+from .text import LANGUAGES, Article, DraftError, read_article, read_bytes
 
 if TYPE_CHECKING:
     from ..api import CultureGraph
@@ -74,10 +74,13 @@ class Draft:
         return render(self)
 
 
-def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang: str = "auto") -> Draft:
-    """Read ``path`` and draft its records. :raises DraftError: bad input (empty, binary, no text, a
-    language not handled) or an article that announces no event (no date, series or edition named)."""
-    art = read_article(path, lang)
+def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang: str = "auto",
+                  content: bytes | None = None) -> Draft:
+    """Read ``path`` (or ``content``, a pasted article that ``path`` names) and draft its records.
+
+    :raises DraftError: bad input (empty, binary, no text, a language not handled) or an article that
+        announces no event (no date, series or edition named)."""
+    art = read_article(path, lang) if content is None else read_bytes(content, path, lang)
     lang = art.language
     base = article_date(art.text, lang, art.date)
     mentions = name_index(cg).find(art.text)

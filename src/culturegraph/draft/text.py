@@ -47,6 +47,11 @@ def read_article(path: Path, lang: str = "auto") -> Article:
         raw = path.read_bytes()
     except OSError as exc:
         raise DraftError(f"{path}: cannot read the article: {exc.strerror or exc}") from None
+    return read_bytes(raw, path, lang)
+
+
+def read_bytes(raw: bytes, path: Path, lang: str = "auto") -> Article:
+    """:func:`read_article` of content already read (a pasted article); ``path`` names it in messages."""
     if not raw.strip():
         raise DraftError(f"{path}: the file is empty")
     if b"\0" in raw[:4096]:
