@@ -167,12 +167,16 @@ def languages(cg: CultureGraph) -> list[str]:
 
 
 def canonical_hash(cg: CultureGraph) -> str:
-    """SHA-256 of the dataset's RDFC-1.0 canonical N-Quads (distinct lines in code point order), as hex.
+    """SHA-256 of the dataset's RDFC-1.0 canonical N-Quads (distinct lines in code point order), as hex: of the
+    public graphs, which the N-Quads dump holds (not the working aids, :func:`culturegraph.derived.aid_graphs`).
 
     RDFC-1.0 only relabels blank nodes; without any, the canonical form is the quads' own N-Quads lines, so
     the quads are serialised as they are instead of copied into an ``ox.Dataset`` and canonicalised (at 1M
     triples that copy and its serialisation took ~45 s and ~4.5 GB)."""
-    quads = cg.ox_quads
+    from ..derived import is_aid_graph
+
+    base = cg.settings.base_iri
+    quads = [q for q in cg.ox_quads if not is_aid_graph(getattr(q.graph_name, "value", ""), base)]
     if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
            or isinstance(q.graph_name, ox.BlankNode) for q in quads):
         ds = ox.Dataset(quads)
