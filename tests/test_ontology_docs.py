@@ -117,6 +117,9 @@ def test_each_class_once_by_its_english_label(browser, released: Path) -> None:
     props = labels("en", OWL.ObjectProperty) | labels("en", OWL.DatatypeProperty)
     assert len(got["toc"]["Object Properties"]) + len(got["toc"]["Datatype Properties"]) == len(props)
     assert set(got["toc"]) <= SECTIONS
+    # no two terms of a section share a label ("year" was both cg:startYear and cg:year)
+    twice = {(section, t) for section, texts in got["toc"].items() for t in texts if texts.count(t) > 1}
+    assert not twice, sorted(twice)
 
 
 def test_the_checks_find_what_pylode_makes_of_the_raw_file(browser, tmp_path: Path) -> None:
