@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import article_date, find_dates
-from .extract import new_bodies, new_people, ordinal, position, roles, sentences, session_titles
+from .extract import new_bodies, new_people, official, ordinal, position, roles, sentences, session_titles
 from .linker import Mention, name_index
 from .text import LANGUAGES, Article, DraftError, read_article, read_bytes
 
@@ -123,6 +123,8 @@ def draft_article(cg: CultureGraph, path: Path, *, url: str | None = None, lang:
             if m.entity.kind != kind:
                 continue
             role = found_roles.get(i)
+            if role is None and kind == "person":
+                role = official(art.text, lang, m.start, m.end)
             if m.entity.id not in named or (named[m.entity.id][1] is None and role is not None):
                 named[m.entity.id] = (named[m.entity.id][0] if m.entity.id in named else m, role)
         for rid, (m, role) in named.items():

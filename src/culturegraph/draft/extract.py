@@ -191,6 +191,33 @@ _TITLE_AFTER = {
 }
 
 
+# an official's title right before (Minister X, 장관 X) or after (X 장관, X室長) a name with no other role:
+# the data's "named-official", an official the source names for the organisation
+_OFFICIAL_BEFORE = {
+    "en": re.compile(r"(?:Minister|Vice Minister|Secretary-General|Ambassador|Mayor|Governor|President|Director"
+                     r"(?:-General)?|Chairman|Chairperson)(?:\s+of\s+[^,.]{2,60})?\s+$"),
+    "id": re.compile(r"(?:Menteri|Wakil Menteri|Sekretaris Jenderal|Duta Besar|Gubernur|Wali Kota|Presiden|Direktur"
+                     r"(?: Jenderal)?|Ketua)(?:\s+[^,.]{2,60})?,?\s+(?:Bapak\s+|Ibu\s+)?$"),
+    "ko": re.compile(r"(?:장관|차관|원장|전당장(?:\s?직무대리)?|사무총장|대사|시장|이사장|관장|실장)\s?$"),
+    "ja": re.compile(r"(?:大臣|長官|院長|事務総長|大使|市長|理事長|館長|室長)\s?$"),
+}
+_OFFICIAL_AFTER = {
+    "ko": re.compile(r"^\s?(?:장관|차관|원장|전당장|사무총장|대사|시장|이사장|관장|실장)(?![가-힣])"),
+    "ja": re.compile(r"^\s?[一-龥ァ-ヴー]{0,12}(?:大臣|長官|院長|事務総長|大使|市長|理事長|館長|室長)"),
+}
+
+
+def official(text: str, lang: str, start: int, end: int) -> Found | None:
+    """``named-official`` when an official's title stands right before or after the name."""
+    before = _OFFICIAL_BEFORE[lang].search(text[max(0, start - 80):start])
+    after = _OFFICIAL_AFTER.get(lang)
+    hit = after.match(text[end:end + 20]) if after else None
+    if before or hit:
+        word = before.group(0) if before else hit.group(0)  # type: ignore[union-attr]
+        return Found("named-official", word.strip(), start - len(word) if before else end)
+    return None
+
+
 def position(text: str, lang: str, start: int, end: int, names: list[tuple[int, int]]) -> Found | None:
     """The position a person's name carries as the article states it: an appositive after it (``Lee Yoong
     Yoong, head of external relations at the ASEAN Secretariat, will …``) or a title right after it (``이교구
