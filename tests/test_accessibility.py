@@ -13,7 +13,8 @@ from .conftest import ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = ["/", "/search?q=kofice", "/search?q=qqqqqqqq", "/id/organisation/asean-korea-centre", "/id/series/fly",
-         "/views", "/views/field", "/views/field?format=table", "/catalog", "/path?from=lee-kyogu&to=kofice"]
+         "/views", "/views/field", "/views/field?format=table", "/catalog", "/path?from=lee-kyogu&to=kofice",
+         "/draft"]
 
 
 @pytest.fixture(scope="module")
