@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -105,12 +105,40 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def oxigraph_server(command: str, location: Path) -> Iterator[str]:
-    """A real Oxigraph server (``oxigraph serve`` / ``serve-read-only`` from the ``oxigraph`` pip package) on a
-    free loopback port, union default graph like the local engine; yields its base URL, stops it after."""
+def served(proc: subprocess.Popen, probe: str, *, within: float, stop_within: float,
+           why: Callable[[], str]) -> Iterator[None]:
+    """Wait until ``probe`` answers 200 (failing with ``why()`` when ``proc`` dies or ``within`` seconds
+    pass), then hand over; stop ``proc`` after (kill it if it does not stop within ``stop_within``)."""
     import time
     import urllib.request
 
+    try:
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                with urllib.request.urlopen(probe, timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(why())
+            time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=stop_within)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def oxigraph_server(command: str, location: Path) -> Iterator[str]:
+    """A real Oxigraph server (``oxigraph serve`` / ``serve-read-only`` from the ``oxigraph`` pip package) on a
+    free loopback port, union default graph like the local engine; yields its base URL, stops it after."""
     exe = Path(sys.executable).with_name("oxigraph")
     if not exe.is_file():
         pytest.fail("the oxigraph server (pip package 'oxigraph', in the test extra) is not installed")
@@ -118,27 +146,9 @@ def oxigraph_server(command: str, location: Path) -> Iterator[str]:
     proc = subprocess.Popen([str(exe), command, "--location", str(location), "--bind", f"127.0.0.1:{port}",
                              "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}")
-            time.sleep(0.1)
+    with served(proc, url + "/query?query=ASK%7B%7D", within=30, stop_within=10,
+                why=lambda: f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 VIRTUOSO_INI = """[Database]
@@ -176,10 +186,6 @@ def virtuoso_server(location: Path) -> Iterator[str]:
     """A real Virtuoso 7 (Debian's ``virtuoso-opensource``, which ``scripts/test.sh`` installs) with a new
     database in ``location``, listening on loopback only; its administrator is ``dba:dba`` (a new
     database's default). Yields its base URL (``/sparql``, ``/sparql-auth``, ``/sparql-graph-crud-auth``)."""
-    import shutil
-    import time
-    import urllib.request
-
     exe = shutil.which("virtuoso-t")
     if exe is None:
         pytest.fail("virtuoso-t is not installed (Debian package virtuoso-opensource; scripts/test.sh installs it)")
@@ -190,28 +196,10 @@ def virtuoso_server(location: Path) -> Iterator[str]:
     proc = subprocess.Popen([exe, "+foreground", "+configfile", str(ini)], cwd=location,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http_port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=5) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log = location / "virtuoso.log"
-                pytest.fail("virtuoso did not start: " + (log.read_text()[-2000:] if log.exists() else ""))
-            time.sleep(0.2)
+    log = location / "virtuoso.log"
+    with served(proc, url + "/sparql?query=ASK%7B%7D", within=120, stop_within=30,
+                why=lambda: "virtuoso did not start: " + (log.read_text()[-2000:] if log.exists() else "")):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def synthetic_graph(factory: pytest.TempPathFactory, name: str, *, seed: int, **shape: int):

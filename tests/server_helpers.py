@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FIXTURES, copy_project
+from tests.conftest import FIXTURES, ROOT, copy_project
 
 XSS_LABEL = "<script>alert(1)</script>"
 
@@ -169,6 +169,16 @@ def mini_server(tmp_path_factory: Any, name: str, *args: str, env: dict[str, str
     srv = Server(root, *args, env=env)
     try:
         yield srv
+    finally:
+        srv.stop()
+
+
+@contextlib.contextmanager
+def real_server(*args: str) -> Iterator[str]:
+    """``culturegraph serve`` on the real project (one query worker unless ``args`` say otherwise); its URL."""
+    srv = Server(ROOT, *(args or ("--workers", "1")))
+    try:
+        yield srv.url
     finally:
         srv.stop()
 

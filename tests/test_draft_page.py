@@ -14,18 +14,15 @@ from culturegraph.api import CultureGraph
 from culturegraph.draft import draft_article
 
 from .conftest import ROOT
-from .server_helpers import Server
+from .server_helpers import real_server
 
 ARTICLE = ROOT / "tests" / "data" / "draft" / "forum-2031-en.txt"
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    srv = Server(ROOT, "--workers", "1")
-    try:
-        yield srv.url
-    finally:
-        srv.stop()
+    with real_server() as url:
+        yield url
 
 
 def _post(server: str, **form: str) -> tuple[int, dict[str, str], str]:

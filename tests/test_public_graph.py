@@ -20,7 +20,7 @@ from culturegraph.derived import INDEX_ONLY, is_aid_graph
 from culturegraph.queries import load_queries, run_local, run_remote
 
 from .conftest import ROOT, oxigraph_server, run_cli
-from .server_helpers import Server
+from .server_helpers import real_server
 
 BASE = "https://w3id.org/culturegraph/"
 
@@ -95,11 +95,8 @@ def test_a_public_dump_plus_the_aids_answers_every_named_query(portal: str, cg: 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    srv = Server(ROOT, "--workers", "1")
-    try:
-        yield srv.url
-    finally:
-        srv.stop()
+    with real_server() as url:
+        yield url
 
 
 ENTITIES = ["organisation/kofice", "person/choi-eung-chon", "edition/forum-2025", "city/busan",
