@@ -68,7 +68,7 @@ def plan(cg: CultureGraph, draft: Path) -> tuple[Plan, list[str]]:
         if _DRAFTED.match(line):
             p.still_drafted.append((i + 1, record))
             lines[i] = ""
-    files = sorted(cg.data_dir.rglob("*.yaml"))
+    files = {f: f.read_text(encoding="utf-8") for f in sorted(cg.data_dir.rglob("*.yaml"))}
     for section, (a, b) in _sections(lines).items():
         ids = [m.group(1) for line in lines[a + 1:b] if (m := _ITEM.match(line) or _SINGLE.match(line))]
         if not ids:
@@ -81,12 +81,13 @@ def plan(cg: CultureGraph, draft: Path) -> tuple[Plan, list[str]]:
     return p, lines
 
 
-def _target(cg: CultureGraph, section: str, block: str, files: list[Path]) -> Path:
-    holding = [f for f in files if re.search(rf"^{re.escape(section)}:", f.read_text(encoding="utf-8"), re.M)]
+def _target(cg: CultureGraph, section: str, block: str, files: dict[Path, str]) -> Path:
+    """The data file a section's records go to (``files``: every data file's text, read once)."""
+    holding = [f for f, text in files.items() if re.search(rf"^{re.escape(section)}:", text, re.M)]
     series = re.search(r"^\s+series:\s*([a-z0-9-]+)", block, re.M)
     if series:  # an edition goes where its series' other editions are
-        same = [f for f in files
-                if re.search(rf"^\s+series:\s*{re.escape(series.group(1))}\b", f.read_text(encoding="utf-8"), re.M)]
+        same = [f for f, text in files.items()
+                if re.search(rf"^\s+series:\s*{re.escape(series.group(1))}\b", text, re.M)]
         for f in same:
             if f in holding and section != "edition":  # one edition per file: never into another's
                 return f

@@ -37,7 +37,6 @@ class Article:
     language: str
     title: str | None = None
     date: str | None = None  # from the HTML page's metadata, YYYY-MM-DD
-    html: bool = False
 
 
 def read_article(path: Path, lang: str = "auto") -> Article:
@@ -58,8 +57,7 @@ def read_bytes(raw: bytes, path: Path, lang: str = "auto") -> Article:
         raise DraftError(f"{path}: a binary file, not an article (save it as plain text or HTML)")
     text = _decode(raw, path)
     title = date = None
-    html = bool(_HTML.search(raw[:4096]))
-    if html:
+    if _HTML.search(raw[:4096]):
         import trafilatura
 
         meta = trafilatura.extract_metadata(text)
@@ -71,7 +69,7 @@ def read_bytes(raw: bytes, path: Path, lang: str = "auto") -> Article:
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").strip()
     if len(re.sub(r"\W", "", text)) < 20:
         raise DraftError(f"{path}: no article text found")
-    return Article(path, text, _language(text, lang, path), title, date, html)
+    return Article(path, text, _language(text, lang, path), title, date)
 
 
 def _decode(raw: bytes, path: Path) -> str:
